@@ -1,0 +1,72 @@
+"""Staff's view of users: API state at a glance, the history, and the lock/disable/restore actions."""
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
+
+from accounts.models import AccountStateChange
+from accounts.policy import account_state
+from accounts.services import account_restore, account_suspend
+
+User = get_user_model()
+
+
+class AccountStateChangeInline(admin.TabularInline):
+    model = AccountStateChange
+    fk_name = "user"
+    extra = 0
+    can_delete = False
+    fields = ("created", "from_state", "to_state", "changed_by", "note")
+    readonly_fields = fields
+    verbose_name_plural = "API access history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def _apply(modeladmin, request, queryset, change, done):
+    with transaction.atomic():
+        for user in queryset:
+            change(user=user, changed_by=request.user)
+    modeladmin.message_user(request, f"{queryset.count()} account(s) {done}.", messages.SUCCESS)
+
+
+@admin.action(description="Lock API access for an unpaid balance", permissions=["change"])
+def lock_for_unpaid_balance(modeladmin, request, queryset):
+    def lock(**kwargs):
+        account_suspend(reason="billing", note="Locked in the admin for an unpaid balance.", **kwargs)
+
+    _apply(modeladmin, request, queryset, lock, "locked")
+
+
+@admin.action(description="Disable API access for a terms violation", permissions=["change"])
+def disable_for_terms_violation(modeladmin, request, queryset):
+    def disable(**kwargs):
+        account_suspend(reason="terms", note="Disabled in the admin for a terms violation.", **kwargs)
+
+    _apply(modeladmin, request, queryset, disable, "disabled")
+
+
+@admin.action(description="Restore API access", permissions=["change"])
+def restore_api_access(modeladmin, request, queryset):
+    def restore(**kwargs):
+        account_restore(note="Restored in the admin.", **kwargs)
+
+    _apply(modeladmin, request, queryset, restore, "restored")
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class ApiUserAdmin(UserAdmin):
+    list_display = ("username", "email", "is_staff", "api_state")
+    actions = [lock_for_unpaid_balance, disable_for_terms_violation, restore_api_access]
+    inlines = [AccountStateChangeInline]
+
+    @admin.display(description="API access")
+    def api_state(self, user):
+        return account_state(user)

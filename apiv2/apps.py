@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class Apiv2Config(AppConfig):
+    name = "apiv2"
+    verbose_name = "API v2"

@@ -1,0 +1,119 @@
+"""The one place that gives every API error the guide's body: status, message, additional, reference.
+
+DRF calls `api_exception_handler` for exceptions raised in API views; `json_error_response` serves
+Django's own 404/500 handlers and middleware for the same URLs.
+"""
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, JsonResponse
+from django.urls import NoReverseMatch, reverse
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from apiv2.errors import ApiError, ServiceUnavailable
+
+logger = logging.getLogger("django.request")
+
+GENERIC_MESSAGES = {
+    status.HTTP_400_BAD_REQUEST: "Bad Request",
+    status.HTTP_401_UNAUTHORIZED: "Could not authenticate:",
+    status.HTTP_403_FORBIDDEN: "Forbidden",
+    status.HTTP_404_NOT_FOUND: "Not Found",
+    status.HTTP_405_METHOD_NOT_ALLOWED: "Method Not Allowed",
+    status.HTTP_406_NOT_ACCEPTABLE: "Not Acceptable",
+    status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "Unsupported Media Type",
+    status.HTTP_429_TOO_MANY_REQUESTS: "Too many requests",
+    status.HTTP_500_INTERNAL_SERVER_ERROR: "Internal Server Error",
+    status.HTTP_503_SERVICE_UNAVAILABLE: "Service Unavailable",
+}
+
+
+def error_body(status_code, message=None, additional="", reference=""):
+    return {
+        "status": status_code,
+        "message": message or GENERIC_MESSAGES.get(status_code, "Error"),
+        "additional": additional,
+        "reference": reference,
+    }
+
+
+def json_error_response(status_code, message=None, additional="", reference=""):
+    return JsonResponse(error_body(status_code, message, additional, reference), status=status_code)
+
+
+def api_exception_handler(exc, context):
+    request = context.get("request")
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        logger.error("Database unavailable: %s", exc.__class__.__name__)
+        exc = ServiceUnavailable()
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        # Anything else is our bug: log it with its traceback, answer in the contract's shape.
+        logger.error("Unhandled error in API view", exc_info=(type(exc), exc, exc.__traceback__))
+        return json_error_response(status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+    response.data = error_body(
+        response.status_code, *_message_and_additional(exc), _reference(exc, request)
+    )
+    if response.status_code == status.HTTP_401_UNAUTHORIZED and request is not None:
+        challenges = _challenges(context.get("view"), request)
+        if challenges:
+            response["WWW-Authenticate"] = challenges
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        response["Retry-After"] = str(max(1, int(exc.wait + 0.999)))
+    return response
+
+
+def _message_and_additional(exc):
+    if isinstance(exc, ApiError):
+        return exc.message, exc.additional
+    if isinstance(exc, exceptions.ValidationError):
+        return "Invalid request", _flatten(exc.detail)
+    if isinstance(exc, exceptions.Throttled):
+        wait = max(1, int((exc.wait or 1) + 0.999))
+        return "Too many requests", f"Retry in {wait} seconds."
+    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        additional = "" if isinstance(exc, exceptions.NotAuthenticated) else str(exc.detail)
+        return "Could not authenticate:", additional or "No credentials were given."
+    return GENERIC_MESSAGES.get(exc.status_code), str(exc.detail) if exc.detail else ""
+
+
+def _flatten(detail, prefix=""):
+    """Field errors as one line: `name: This field is required.; price: ...`."""
+    if isinstance(detail, dict):
+        parts = [_flatten(value, f"{prefix}{key}: " if key != "non_field_errors" else prefix)
+                 for key, value in detail.items()]
+        return "; ".join(part for part in parts if part)
+    if isinstance(detail, list):
+        return "; ".join(_flatten(item, prefix) for item in detail)
+    return f"{prefix}{detail}"
+
+
+def _reference(exc, request):
+    name = getattr(exc, "reference_url_name", "")
+    if not name or request is None:
+        return ""
+    try:
+        return request.build_absolute_uri(reverse(name))
+    except NoReverseMatch:
+        return ""
+
+
+def _challenges(view, request):
+    """Every scheme the URL accepts gets its challenge, not only the first class's (DRF's default)."""
+    if view is None:
+        return ""
+    headers = [auth.authenticate_header(request) for auth in view.get_authenticators()]
+    return ", ".join(header for header in headers if header)
+
+
+def is_api_path(path):
+    return path.startswith(("/v2", "/oauth/request_token", "/oauth/access_token"))
+

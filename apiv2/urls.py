@@ -1,0 +1,24 @@
+"""/v2 URLs below the root. Each answers with and without a trailing slash, directly (no redirect)."""
+from django.urls import re_path
+from rest_framework.routers import SimpleRouter
+
+from apiv2 import views
+
+
+
+class OptionalSlashRouter(SimpleRouter):
+    """DRF's router with `/?` for the slash: many clients drop `Authorization` on a redirect."""
+
+    def __init__(self):
+        super().__init__()
+        self.trailing_slash = "/?"
+
+
+router = OptionalSlashRouter()
+router.register("products", views.ProductViewSet, basename="product")
+
+urlpatterns = [
+    re_path(r"^status/?$", views.StatusView.as_view(), name="api-status"),
+    *router.urls,
+    re_path(r"^.*$", views.NotFoundView.as_view()),
+]

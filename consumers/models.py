@@ -1,0 +1,61 @@
+"""Registered API clients ("consumers" in OAuth 1.0a terms).
+
+Field names follow django-oauth-toolkit's AbstractApplication (`client_id`, `client_secret`, `user`,
+`name`, `created`, `updated`) so this model can later become its swappable application model; what
+clients see is still called the client key (`client_key`).
+"""
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+
+def generate_client_key():
+    return secrets.token_urlsafe(24)  # 192 bits, 32 URL-safe characters
+
+
+def generate_client_secret():
+    return secrets.token_urlsafe(32)  # 256 bits, 43 URL-safe characters
+
+
+class ConsumerQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class Consumer(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consumers")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    client_id = models.CharField("client key", max_length=100, unique=True, default=generate_client_key)
+    client_secret = models.CharField(max_length=255, default=generate_client_secret)
+    scopes = models.CharField(max_length=255, help_text="Space-separated scope names.")
+    callback_url = models.URLField(
+        blank=True, help_text="OAuth callbacks must fall under this URL; empty allows only oob."
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ConsumerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = "API client"
+
+    def __str__(self):
+        return f"{self.name} ({self.client_id})"
+
+    @property
+    def client_key(self):
+        return self.client_id
+
+    @property
+    def scope_list(self):
+        return self.scopes.split()
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
