@@ -1,0 +1,49 @@
+"""Fixtures shared by every test. The database and the cache are real (see apiproject/settings_test)."""
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+from tests import factories
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _backing_services_reachable(django_db_setup, django_db_blocker):
+    """A configured PostgreSQL or Redis that cannot be reached fails the run; it never skips tests."""
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        if settings.REDIS_URL:
+            cache.set("reachability-probe", "1", 5)
+            assert cache.get("reachability-probe") == "1", f"Redis at {settings.REDIS_URL} did not answer"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_shared_cache():
+    """The database cache is rolled back with each test; Redis has to be emptied by hand."""
+    if settings.REDIS_URL:
+        cache.clear()
+    yield
+
+
+@pytest.fixture
+def password():
+    return "open sesame"
+
+
+@pytest.fixture
+def aladdin(db, password):
+    return factories.make_user("Aladdin", password=password)
+
+
+@pytest.fixture
+def aladdin_key(aladdin):
+    return factories.make_consumer(aladdin)
+
+
+@pytest.fixture
+def api(client, aladdin, aladdin_key, password):
+    """Django's test client, sending the guide's example Basic credentials and Aladdin's key."""
+    client.defaults["HTTP_AUTHORIZATION"] = factories.basic_header(aladdin.username, password)
+    client.defaults["HTTP_X_CLIENT_KEY"] = aladdin_key.client_key
+    return client

@@ -1,0 +1,69 @@
+"""A real multi-worker server (gunicorn) on the test database, for tests that cross processes."""
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+from django.conf import settings
+from django.db import connection
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_database_url():
+    """The URL of the database the tests are using right now (the test database, not the real one)."""
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{host}:{port}/{db['NAME']}"
+
+
+@contextmanager
+def gunicorn_server(workers=2, extra_env=None):
+    """Yield the base URL of gunicorn serving this project on a spare loopback port."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "apiproject.settings_test",
+        "DATABASE_URL": test_database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        **(extra_env or {}),
+    }
+    command = [
+        sys.executable, "-m", "gunicorn", "apiproject.wsgi:application",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning",
+    ]
+    process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(base_url, process)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_until_serving(base_url, process, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}")
+        try:
+            requests.get(f"{base_url}/v2/status", timeout=2)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start in time")
