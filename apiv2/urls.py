@@ -20,5 +20,4 @@ router.register("products", views.ProductViewSet, basename="product")
 urlpatterns = [
     re_path(r"^status/?$", views.StatusView.as_view(), name="api-status"),
     *router.urls,
-    re_path(r"^.*$", views.NotFoundView.as_view()),
 ]
