@@ -1,6 +1,6 @@
 """Staff find a client by its key, see its owner, and revoke it. The secret is never shown."""
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 
 from consumers.models import Consumer
 from consumers.services import consumer_revoke
@@ -26,6 +26,7 @@ class ConsumerAdmin(admin.ModelAdmin):
         "revoked_at", "created", "updated", "last_used",
     )
     readonly_fields = ("client_id", "user", "revoked_at", "created", "updated", "last_used")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):
         return False  # clients are registered by their developer or with `createconsumer`
