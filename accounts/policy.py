@@ -11,7 +11,11 @@ def account_state(user):
     return state or AccountState.ACTIVE
 
 
-def account_refusal(user):
-    """The refusal (an `ApiError`) this account's state calls for, or None when it may proceed."""
-    refusal = REFUSALS.get(account_state(user))
+def state_refusal(state):
+    """The refusal (an `ApiError`) an account state calls for, or None when it may proceed."""
+    refusal = REFUSALS.get(state or AccountState.ACTIVE)
     return refusal() if refusal else None
+
+
+def account_refusal(user):
+    return state_refusal(account_state(user))

@@ -111,6 +111,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+# How long a verified Basic password is remembered (as a keyed digest) before PBKDF2 runs again.
+BASIC_CREDENTIALS_CACHE_SECONDS = int(os.environ.get("BASIC_CREDENTIALS_CACHE_SECONDS", "300"))
 
 # --- API --------------------------------------------------------------------------------------
 

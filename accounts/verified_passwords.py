@@ -1,0 +1,51 @@
+"""Remembers recently verified Basic credentials for a short time, so only the first request pays PBKDF2.
+
+The shared cache holds a keyed digest of username and password (never the password itself) mapped to
+the user's id and a digest of the user's current password hash: a password change ends the entry at
+once, and a wrong password simply misses and pays the full check.
+"""
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model
+from django.core.cache import cache
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.views.decorators.debug import sensitive_variables
+
+KEY_SALT = "accounts.verified_passwords"
+
+
+@sensitive_variables("password")
+def _credentials_key(username, password):
+    digest = salted_hmac(KEY_SALT, f"{username}\0{password}", algorithm="sha256").hexdigest()
+    return f"basic-verified:{digest}"
+
+
+def _hash_fingerprint(user):
+    return salted_hmac(KEY_SALT, user.password, algorithm="sha256").hexdigest()
+
+
+def _still_valid(user, fingerprint):
+    return user is not None and user.is_active and constant_time_compare(_hash_fingerprint(user), fingerprint)
+
+
+@sensitive_variables("password")
+def verified_user(request, username, password, likely_user=None):
+    """The user these credentials verify, or None.
+
+    `likely_user` (the client key's owner, already loaded) saves a query when the remembered entry
+    names it; anyone else is loaded by id.
+    """
+    key = _credentials_key(username, password)
+    remembered = cache.get(key)
+    if remembered is not None:
+        user_id, fingerprint = remembered
+        user = likely_user if likely_user is not None and likely_user.pk == user_id else (
+            get_user_model().objects.filter(pk=user_id).first()
+        )
+        if _still_valid(user, fingerprint):
+            return user
+        cache.delete(key)
+    # Django's ModelBackend runs the hasher for unknown users too, so timing reveals nothing.
+    user = authenticate(request, username=username, password=password)
+    if user is not None:
+        cache.set(key, (user.pk, _hash_fingerprint(user)), settings.BASIC_CREDENTIALS_CACHE_SECONDS)
+    return user

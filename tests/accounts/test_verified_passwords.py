@@ -1,0 +1,113 @@
+"""Basic at full speed: one full password check, then a remembered digest, never weaker."""
+import base64
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import MD5PasswordHasher
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+
+from apiv2.authentication import ClientKeyBasicAuthentication
+from consumers.services import consumer_revoke
+from tests.factories import basic_header, make_consumer, make_user
+
+PASSWORD = "open sesame"
+
+
+class CountingHasher(MD5PasswordHasher):
+    """MD5 (fast, tests only) that counts full checks."""
+
+    algorithm = "counting_md5"
+    checks = 0
+
+    def verify(self, password, encoded):
+        CountingHasher.checks += 1
+        return super().verify(password, encoded)
+
+
+@pytest.fixture
+def counting_hasher(settings):
+    settings.PASSWORD_HASHERS = ["tests.accounts.test_verified_passwords.CountingHasher"]
+    CountingHasher.checks = 0
+    return CountingHasher
+
+
+@pytest.fixture
+def key(db, counting_hasher):
+    return make_consumer(make_user("Aladdin", password=PASSWORD))
+
+
+def call(client, key, password=PASSWORD):
+    return client.get("/v2", HTTP_AUTHORIZATION=basic_header("Aladdin", password),
+                      HTTP_X_CLIENT_KEY=key.client_key)
+
+
+def test_only_the_first_request_pays_the_full_password_check(client, key, counting_hasher):
+    for _ in range(5):
+        assert call(client, key).status_code == 200
+    assert counting_hasher.checks == 1
+
+
+def test_a_wrong_password_always_pays_the_full_check(client, key, counting_hasher):
+    assert call(client, key).status_code == 200
+    for _ in range(3):
+        assert call(client, key, password="open sesame!").status_code == 401
+    assert counting_hasher.checks == 4
+
+
+def test_a_changed_password_ends_the_remembered_one_at_once(client, key):
+    assert call(client, key).status_code == 200
+    key.user.set_password("a new password")
+    key.user.save()
+    assert call(client, key).status_code == 401
+    assert call(client, key, password="a new password").status_code == 200
+
+
+def test_a_deactivated_user_is_refused_despite_a_remembered_password(client, key):
+    assert call(client, key).status_code == 200
+    key.user.is_active = False
+    key.user.save()
+    assert call(client, key).status_code == 401
+
+
+def test_a_revoked_key_is_refused_despite_a_remembered_password(client, key):
+    assert call(client, key).status_code == 200
+    consumer_revoke(consumer=key)
+    assert call(client, key).json()["message"] == "Invalid client key"
+
+
+def test_the_password_is_never_stored_in_the_shared_cache(client, key):
+    assert call(client, key).status_code == 200
+    stored = raw_cache_contents()
+    assert stored, "the verified credentials should have been remembered"
+    assert all(PASSWORD.encode() not in blob and b"Aladdin" not in blob for blob in stored)
+
+
+def raw_cache_contents():
+    """Every key and value as the backend stores them (Redis or the database table)."""
+    if settings.REDIS_URL:
+        client = cache._cache.get_client()
+        return [name + (client.get(name) or b"") for name in client.keys("*")]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key, value FROM shared_cache")
+        return [name.encode() + base64.b64decode(value) for name, value in cursor.fetchall()]
+
+
+def test_warm_basic_authentication_costs_at_most_two_database_queries(key):
+    authenticate = ClientKeyBasicAuthentication().authenticate
+    factory = APIRequestFactory()
+
+    def request():
+        return Request(factory.get("/v2", HTTP_AUTHORIZATION=basic_header("Aladdin", PASSWORD),
+                                   HTTP_X_CLIENT_KEY=key.client_key))
+
+    authenticate(request())  # cold: the full password check, and the last-used mark
+    with CaptureQueriesContext(connection) as queries:
+        user, credentials = authenticate(request())
+    assert user == key.user and credentials.consumer == key
+    # One query for key + owner + state; with the database cache, one more to read the digest.
+    budget = 1 if settings.REDIS_URL else 2
+    assert len(queries) <= budget, [q["sql"] for q in queries]
