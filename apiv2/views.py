@@ -12,9 +12,20 @@ from accounts.policy import account_state
 from apiv2.exceptions import error_body
 from apiv2.models import Product
 from apiv2.serializers import ProductSerializer
+from apiv2.throttling import rate_limit_headers
 
 
-class ApiRootView(APIView):
+class RateLimitHeadersMixin:
+    """Every answer tells the client where it stands against its rate limits."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        for name, value in rate_limit_headers(request).items():
+            response[name] = value
+        return response
+
+
+class ApiRootView(RateLimitHeadersMixin, APIView):
     read_scope = "account:read"
 
     def get(self, request):
@@ -29,7 +40,7 @@ class ApiRootView(APIView):
         })
 
 
-class ProductViewSet(viewsets.ModelViewSet):
+class ProductViewSet(RateLimitHeadersMixin, viewsets.ModelViewSet):
     """Only the caller's own products exist here: another account's id is a 404 by construction."""
 
     serializer_class = ProductSerializer

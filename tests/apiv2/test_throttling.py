@@ -1,0 +1,55 @@
+"""Rate limits per client key and per account: 429 in the contract's shape, with headers that say why."""
+import time
+
+import pytest
+
+from tests.factories import basic_header, make_consumer
+
+
+@pytest.fixture
+def rates(settings):
+    def set_rates(client_key="100/min", account="100/min"):
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                                   "DEFAULT_THROTTLE_RATES": {"client_key": client_key, "account": account}}
+    return set_rates
+
+
+def test_every_answer_carries_rate_limit_headers(api, rates):
+    rates(client_key="5/min", account="50/min")
+    first = api.get("/v2")
+    second = api.get("/v2/products")
+    assert first["X-RateLimit-Limit"] == "5"
+    assert (first["X-RateLimit-Remaining"], second["X-RateLimit-Remaining"]) == ("4", "3")
+    reset = int(first["X-RateLimit-Reset"])
+    assert time.time() < reset <= time.time() + 61
+
+
+def test_the_key_limit_answers_429_with_retry_after_and_zero_remaining(api, rates):
+    rates(client_key="2/min")
+    api.get("/v2")
+    api.get("/v2")
+    refused = api.get("/v2")
+    assert refused.status_code == 429
+    assert refused.json()["message"] == "Too many requests"
+    assert refused["X-RateLimit-Remaining"] == "0"
+    assert 1 <= int(refused["Retry-After"]) <= 60
+
+
+def test_the_account_limit_spans_all_of_the_accounts_keys(client, aladdin, password, rates):
+    rates(client_key="100/min", account="3/min")
+    keys = [make_consumer(aladdin) for _ in range(2)]
+    statuses = [
+        client.get("/v2", HTTP_AUTHORIZATION=basic_header("Aladdin", password),
+                   HTTP_X_CLIENT_KEY=keys[n % 2].client_key).status_code
+        for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_one_keys_limit_does_not_spend_anothers(client, aladdin, password, rates):
+    rates(client_key="1/min", account="100/min")
+    first, second = make_consumer(aladdin), make_consumer(aladdin)
+    auth = basic_header("Aladdin", password)
+    assert client.get("/v2", HTTP_AUTHORIZATION=auth, HTTP_X_CLIENT_KEY=first.client_key).status_code == 200
+    assert client.get("/v2", HTTP_AUTHORIZATION=auth, HTTP_X_CLIENT_KEY=first.client_key).status_code == 429
+    assert client.get("/v2", HTTP_AUTHORIZATION=auth, HTTP_X_CLIENT_KEY=second.client_key).status_code == 200
