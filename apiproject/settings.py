@@ -130,10 +130,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_THROTTLE_CLASSES": [
-        "apiv2.throttling.ClientKeyRateThrottle",
-        "apiv2.throttling.AccountRateThrottle",
-    ],
+    "DEFAULT_THROTTLE_CLASSES": ["apiv2.throttling.ApiRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "client_key": os.environ.get("API_RATE_LIMIT", "1200/min"),
         "account": os.environ.get("API_ACCOUNT_RATE_LIMIT", "3000/min"),

@@ -1,0 +1,11 @@
+"""gunicorn settings for `make serve` and `make bench`. Read by gunicorn from the working directory."""
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# The path only, never the query string: an OAuth PLAINTEXT signature or a client key may travel there.
+accesslog = os.environ.get("ACCESS_LOG", "-")
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+forwarded_allow_ips = "127.0.0.1,::1"
