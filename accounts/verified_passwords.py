@@ -6,9 +6,10 @@ once, and a wrong password simply misses and pays the full check.
 """
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
-from django.core.cache import cache
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.decorators.debug import sensitive_variables
+
+from apiproject.shared_cache import cache_delete_many, cache_get, cache_set
 
 KEY_SALT = "accounts.verified_passwords"
 
@@ -19,12 +20,18 @@ def _credentials_key(username, password):
     return f"basic-verified:{digest}"
 
 
-def _hash_fingerprint(user):
-    return salted_hmac(KEY_SALT, user.password, algorithm="sha256").hexdigest()
+def fingerprint_of_hash(password_hash):
+    return salted_hmac(KEY_SALT, password_hash, algorithm="sha256").hexdigest()
+
+
+def password_fingerprint(user):
+    """A keyed digest of the user's current password hash; a cached snapshot carries it precomputed
+    (and its password field deferred), so checking it costs no query."""
+    return user.__dict__.get("password_fingerprint") or fingerprint_of_hash(user.password)
 
 
 def _still_valid(user, fingerprint):
-    return user is not None and user.is_active and constant_time_compare(_hash_fingerprint(user), fingerprint)
+    return user is not None and user.is_active and constant_time_compare(password_fingerprint(user), fingerprint)
 
 
 @sensitive_variables("password")
@@ -35,7 +42,7 @@ def verified_user(request, username, password, likely_user=None):
     names it; anyone else is loaded by id.
     """
     key = _credentials_key(username, password)
-    remembered = cache.get(key)
+    remembered = cache_get(key)
     if remembered is not None:
         user_id, fingerprint = remembered
         user = likely_user if likely_user is not None and likely_user.pk == user_id else (
@@ -43,9 +50,9 @@ def verified_user(request, username, password, likely_user=None):
         )
         if _still_valid(user, fingerprint):
             return user
-        cache.delete(key)
+        cache_delete_many([key])
     # Django's ModelBackend runs the hasher for unknown users too, so timing reveals nothing.
     user = authenticate(request, username=username, password=password)
     if user is not None:
-        cache.set(key, (user.pk, _hash_fingerprint(user)), settings.BASIC_CREDENTIALS_CACHE_SECONDS)
+        cache_set(key, (user.pk, password_fingerprint(user)), settings.BASIC_CREDENTIALS_CACHE_SECONDS)
     return user

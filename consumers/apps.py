@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ConsumersConfig(AppConfig):
     name = "consumers"
     verbose_name = "API clients"
+
+    def ready(self):
+        from consumers import signals  # noqa: F401 - connects the cache invalidation receivers

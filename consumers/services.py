@@ -4,6 +4,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from consumers.lookup_cache import forget_consumers
 from consumers.models import Consumer, generate_client_secret
 from consumers.scopes import ALL_SCOPES, parse_scopes
 
@@ -50,3 +51,14 @@ def consumer_mark_used(*, consumer):
         return
     Consumer.objects.filter(pk=consumer.pk).update(last_used=now)
     consumer.last_used = now
+    forget_consumers([consumer.client_id])  # update() sends no signal; the snapshot holds last_used
+
+
+def consumer_update(*, consumer, name, description="", website="", callback_url=""):
+    """Change what the developer may change. Scopes stay as registered: tokens were granted on them."""
+    consumer.name = name
+    consumer.description = description
+    consumer.website = website
+    consumer.callback_url = callback_url
+    consumer.save(update_fields=["name", "description", "website", "callback_url", "updated"])
+    return consumer
