@@ -28,4 +28,4 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 test-db.sqlite3
+	rm -rf $(VENV) db.sqlite3* test-db-*.sqlite3* bench.sqlite3*

@@ -9,7 +9,9 @@ from django.contrib.auth import authenticate, get_user_model
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.decorators.debug import sensitive_variables
 
-from apiproject.shared_cache import cache_delete_many, cache_get, cache_set
+from accounts.failed_logins import FailedLoginCounters, client_ip
+from apiproject.shared_cache import cache_delete_many, cache_get_many, cache_set
+from apiv2.errors import TooManyFailedAttempts
 
 KEY_SALT = "accounts.verified_passwords"
 
@@ -36,13 +38,19 @@ def _still_valid(user, fingerprint):
 
 @sensitive_variables("password")
 def verified_user(request, username, password, likely_user=None):
-    """The user these credentials verify, or None.
+    """The user these credentials verify, or None; TooManyFailedAttempts during a cool-off.
 
     `likely_user` (the client key's owner, already loaded) saves a query when the remembered entry
     names it; anyone else is loaded by id.
     """
     key = _credentials_key(username, password)
-    remembered = cache_get(key)
+    counters = FailedLoginCounters(username, client_ip(request))
+    found = cache_get_many([key, *counters.limits]) or {}  # one round trip for both
+    # Before the fast path, so a cool-off holds even for a remembered (right) password.
+    wait = counters.cool_off_seconds(found)
+    if wait:
+        raise TooManyFailedAttempts(wait)
+    remembered = found.get(key)
     if remembered is not None:
         user_id, fingerprint = remembered
         user = likely_user if likely_user is not None and likely_user.pk == user_id else (

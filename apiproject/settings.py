@@ -111,6 +111,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+AUTHENTICATION_BACKENDS = ["accounts.backends.FailedLoginLimitedBackend"]
+# Failed password checks allowed per username and per client IP in each window, across workers.
+FAILED_LOGIN_LIMIT_PER_USERNAME = int(os.environ.get("FAILED_LOGIN_LIMIT_PER_USERNAME", "10"))
+FAILED_LOGIN_LIMIT_PER_IP = int(os.environ.get("FAILED_LOGIN_LIMIT_PER_IP", "100"))
+FAILED_LOGIN_WINDOW_SECONDS = int(os.environ.get("FAILED_LOGIN_WINDOW_SECONDS", "900"))
 # How long a verified Basic password is remembered (as a keyed digest) before PBKDF2 runs again.
 BASIC_CREDENTIALS_CACHE_SECONDS = int(os.environ.get("BASIC_CREDENTIALS_CACHE_SECONDS", "300"))
 

@@ -5,6 +5,7 @@ database alone. Replay protection does NOT use these: a nonce store that cannot 
 """
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
@@ -15,6 +16,15 @@ def cache_get(key):
         return cache.get(key)
     except Exception as error:  # noqa: BLE001 - any backend failure is a miss here
         logger.warning("shared cache unreachable on get: %s", error.__class__.__name__)
+        return None
+
+
+def cache_get_many(keys):
+    """A dict of the keys found, or None when the cache is unreachable."""
+    try:
+        return cache.get_many(keys)
+    except Exception as error:  # noqa: BLE001
+        logger.warning("shared cache unreachable on get_many: %s", error.__class__.__name__)
         return None
 
 
@@ -30,3 +40,38 @@ def cache_delete_many(keys):
         cache.delete_many(keys)
     except Exception as error:  # noqa: BLE001
         logger.warning("shared cache unreachable on delete: %s", error.__class__.__name__)
+
+
+def increment_counters(keys_with_periods):
+    """Add one to each counter and return the new counts, or None when the cache is unreachable.
+
+    A counter lives for its period. On Redis the increments are atomic and all of them cost one
+    round trip; on the database cache they are a read and a write each, close enough for limits.
+    """
+    try:
+        return _increment(keys_with_periods)
+    except Exception as error:  # noqa: BLE001
+        logger.warning("shared cache unreachable on increment: %s", error.__class__.__name__)
+        return None
+
+
+def _increment(keys_with_periods):
+    if settings.REDIS_URL:
+        client = cache._cache.get_client(write=True)  # Django's Redis backend: pipeline the commands
+        pipeline = client.pipeline(transaction=False)
+        for key, period in keys_with_periods:
+            full_key = cache.make_and_validate_key(key)
+            pipeline.incr(full_key)
+            pipeline.expire(full_key, period, nx=True)
+        return pipeline.execute()[0::2]
+    counts = []
+    for key, period in keys_with_periods:
+        if cache.add(key, 1, period):
+            counts.append(1)
+            continue
+        try:
+            counts.append(cache.incr(key))
+        except ValueError:  # expired between add() and incr()
+            cache.set(key, 1, period)
+            counts.append(1)
+    return counts

@@ -69,6 +69,15 @@ class InsufficientScope(ApiError):
         super().__init__(additional=f"This request needs the '{scope}' scope.")
 
 
+class TooManyFailedAttempts(ApiError):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    message = "Too many requests"
+
+    def __init__(self, wait):
+        self.wait = wait
+        super().__init__(additional=f"Too many failed sign-in attempts; retry in {wait} seconds.")
+
+
 class ServiceUnavailable(ApiError):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     message = "Service Unavailable"

@@ -4,6 +4,7 @@ DRF calls `api_exception_handler` for exceptions raised in API views; `json_erro
 Django's own 404/500 handlers and middleware for the same URLs.
 """
 import logging
+import math
 
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
@@ -66,8 +67,9 @@ def api_exception_handler(exc, context):
         challenges = _challenges(context.get("view"), request)
         if challenges:
             response["WWW-Authenticate"] = challenges
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        response["Retry-After"] = str(max(1, int(exc.wait + 0.999)))
+    wait = getattr(exc, "wait", None)  # DRF's Throttled, our TooManyFailedAttempts
+    if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and wait is not None:
+        response["Retry-After"] = str(max(1, math.ceil(wait)))
     return response
 
 
@@ -77,7 +79,7 @@ def _message_and_additional(exc):
     if isinstance(exc, exceptions.ValidationError):
         return "Invalid request", _flatten(exc.detail)
     if isinstance(exc, exceptions.Throttled):
-        wait = max(1, int((exc.wait or 1) + 0.999))
+        wait = max(1, math.ceil(exc.wait or 1))
         return "Too many requests", f"Retry in {wait} seconds."
     if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
         additional = "" if isinstance(exc, exceptions.NotAuthenticated) else str(exc.detail)

@@ -7,10 +7,10 @@ concurrency. The tightest limit is noted on the request for the `X-RateLimit-*` 
 import math
 import time
 
-from django.conf import settings
-from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+
+from apiproject.shared_cache import increment_counters
 
 SCOPES = ("client_key", "account")
 
@@ -25,7 +25,9 @@ class ApiRateThrottle(BaseThrottle):
         if not limits:
             return True
         keys = [(f"throttle:{scope}:{ident}:{int(now // period)}", period) for scope, ident, _, period in limits]
-        counts = hit_counters(keys)
+        counts = increment_counters(keys)
+        if counts is None:
+            return True  # the shared cache is down: serve rather than refuse everyone
         tightest, exceeded_resets = None, []
         for (scope, ident, allowed, period), count in zip(limits, counts):
             reset = (int(now // period) + 1) * period
@@ -58,29 +60,6 @@ def _limits_for(request):
         if rate and identities[scope] is not None:
             allowed, period = SimpleRateThrottle.parse_rate(None, rate)
             yield scope, identities[scope], allowed, period
-
-
-def hit_counters(keys_with_periods):
-    """Add one to each counter and return the new counts; a counter lives for its period."""
-    if settings.REDIS_URL:
-        client = cache._cache.get_client(write=True)  # Django's Redis backend; one pipelined round trip
-        pipeline = client.pipeline(transaction=False)
-        for key, period in keys_with_periods:
-            full_key = cache.make_and_validate_key(key)
-            pipeline.incr(full_key)
-            pipeline.expire(full_key, period, nx=True)
-        return pipeline.execute()[0::2]
-    counts = []
-    for key, period in keys_with_periods:
-        if cache.add(key, 1, period):
-            counts.append(1)
-            continue
-        try:
-            counts.append(cache.incr(key))
-        except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, period)
-            counts.append(1)
-    return counts
 
 
 def rate_limit_headers(request):

@@ -1,0 +1,27 @@
+"""Django's password check with the failed-login limits in front, for every caller of `authenticate()`:
+HTTP Basic, the login page and the admin's login alike."""
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+from django.views.decorators.debug import sensitive_variables
+
+from accounts.failed_logins import FailedLoginCounters, client_ip
+
+
+class FailedLoginLimitedBackend(ModelBackend):
+    @sensitive_variables("password")
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        counters = FailedLoginCounters(username, client_ip(request))
+        wait = counters.cool_off_seconds()
+        if wait:
+            if request is not None:
+                request.failed_login_cool_off = wait  # callers may tell the user how long to wait
+            raise PermissionDenied("cooling off after failed logins")  # stops every other backend too
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None:
+            counters.record_failure()
+        return user
