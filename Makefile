@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test install clean
+.PHONY: run serve test bench install clean
 
 $(STAMP): requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Load on loopback with wrk against gunicorn with production settings; prints a table and JSON.
+# BENCH_MODE=large seeds 100,000 access tokens and 1,000,000 nonces first. BENCH_SECONDS per scenario.
+bench: $(STAMP)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) -m bench.run
 
 clean:
 	rm -rf $(VENV) db.sqlite3* test-db-*.sqlite3* bench.sqlite3*

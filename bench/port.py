@@ -1,0 +1,8 @@
+"""A spare loopback port."""
+import socket
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -1,0 +1,237 @@
+"""`make bench`: gunicorn with production settings on loopback, driven by wrk, scenario by scenario.
+
+Prints requests/s, p50 and p99 latency and error counts per scenario, each as a ratio to the
+unauthenticated reference, as a table and as JSON. Bounded in time; loopback only.
+"""
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.request import Request, urlopen
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+PASSWORD = "bench password"
+
+
+# --- Backends ---------------------------------------------------------------------------------
+
+
+def pick_backends():
+    """PostgreSQL and Redis on this machine when reachable, else SQLite and the database cache."""
+    env = {}
+    try:
+        import psycopg
+
+        with psycopg.connect(f"postgresql://postgres@{HOST}:5432/postgres", autocommit=True,
+                             connect_timeout=3) as conn:
+            conn.execute("DROP DATABASE IF EXISTS bench WITH (FORCE)")
+            conn.execute("CREATE DATABASE bench")
+        env["DATABASE_URL"] = f"postgres://postgres@{HOST}:5432/bench"
+    except Exception as error:  # noqa: BLE001 - any failure means "not reachable", said below
+        print(f"PostgreSQL not reachable ({error.__class__.__name__}); using SQLite")
+        path = PROJECT_DIR / "bench.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{path}"
+    try:
+        import redis
+
+        client = redis.Redis.from_url(f"redis://{HOST}:6379/2", socket_connect_timeout=3)
+        client.flushdb()
+        env["REDIS_URL"] = f"redis://{HOST}:6379/2"
+    except Exception as error:  # noqa: BLE001
+        print(f"Redis not reachable ({error.__class__.__name__}); shared state in the database")
+    return env
+
+
+def production_env(backends):
+    return {
+        **os.environ,
+        **backends,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": HOST,
+        "TRUST_X_FORWARDED_PROTO": "1",
+        # Limits stay in force (their cost is part of every request) but high enough never to bite.
+        "API_RATE_LIMIT": "100000000/s",
+        "API_ACCOUNT_RATE_LIMIT": "100000000/s",
+        "ACCESS_LOG": "/dev/null",
+    }
+
+
+# --- Seeding (runs in a child process with the production environment) --------------------------
+
+
+def seed(env, mode):
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.seed", "--mode", mode], cwd=PROJECT_DIR, env=env,
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# --- Server -----------------------------------------------------------------------------------
+
+
+def start_server(env, port, workers):
+    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=PROJECT_DIR,
+                   env=env, check=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "apiproject.wsgi:application", "--config", "gunicorn.conf.py",
+         "--bind", f"{HOST}:{port}", "--workers", str(workers), "--log-level", "warning"],
+        cwd=PROJECT_DIR, env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urlopen(Request(f"http://{HOST}:{port}/v2/status", headers={"X-Forwarded-Proto": "https"}),
+                    timeout=2)
+            return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+# --- wrk --------------------------------------------------------------------------------------
+
+LUA_TEMPLATE = """
+local requests = {requests}
+local counter = 0
+function setup(thread)
+  thread:set("offset", counter)
+  counter = counter + 1
+end
+function init(args)
+  step = {threads}
+  index = offset
+end
+function request()
+  index = index + step
+  local item = requests[(index % #requests) + 1]
+  return wrk.format(item[1], item[2], item[3], item[4])
+end
+"""
+
+
+def lua_literal(value):
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"[{lua_literal(k)}] = {lua_literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "{" + ", ".join(lua_literal(item) for item in value) + "}"
+    if value is None:
+        return "nil"
+    return json.dumps(value)  # a JSON string literal is a valid Lua string literal for our ASCII data
+
+
+def run_wrk(base_url, scenario, seconds, threads, connections, workdir):
+    script = Path(workdir) / f"{scenario['name']}.lua"
+    script.write_text(LUA_TEMPLATE.format(requests=lua_literal(scenario["requests"]), threads=threads))
+    output = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), base_url],
+        check=True, capture_output=True, text=True, timeout=seconds + 60,
+    ).stdout
+    return parse_wrk(output)
+
+
+def parse_wrk(output):
+    def latency(label):
+        match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+        value, unit = float(match.group(1)), match.group(2)
+        return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "p50_ms": round(latency("50"), 3),
+        "p99_ms": round(latency("99"), 3),
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": errors,
+    }
+
+
+def preflight(base_url, scenario):
+    """One request of each scenario must answer 200 directly (no redirect) before load is applied."""
+    method, path, headers, body = scenario["requests"][-1]
+    request = Request(base_url + path, method=method, headers=headers or {},
+                      data=body.encode() if body else None)
+    with urlopen(request, timeout=10) as response:
+        if response.status != 200:
+            raise SystemExit(f"{scenario['name']}: preflight answered {response.status}")
+
+
+# --- Main -------------------------------------------------------------------------------------
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mode", choices=["normal", "large"], default=os.environ.get("BENCH_MODE", "normal"))
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "10")))
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "3")))
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (Debian package `wrk`; `make bench` installs it)")
+
+    backends = pick_backends()
+    env = production_env(backends)
+    database = "PostgreSQL" if backends["DATABASE_URL"].startswith("postgres") else "SQLite"
+    cache = "Redis" if "REDIS_URL" in backends else "database cache"
+    print(f"Backends: {database} + {cache}; gunicorn workers: {args.workers}; wrk -t{args.threads} "
+          f"-c{args.connections} -d{args.seconds}s; mode: {args.mode}")
+
+    from bench.port import free_port
+
+    port = free_port()
+    server = start_server(env, port, args.workers)
+    try:
+        seeded = seed(env, args.mode)
+        base_url = f"http://{HOST}:{port}"
+        # Enough unique pre-signed requests that no nonce repeats within a run.
+        budget = max(20000, args.seconds * 4000)
+        from bench.scenarios import build_scenarios
+
+        scenarios = build_scenarios(seeded, base_url, budget)
+        results = {}
+        with tempfile.TemporaryDirectory() as workdir:
+            for scenario in scenarios:
+                preflight(base_url, scenario)
+                results[scenario["name"]] = run_wrk(
+                    base_url, scenario, args.seconds, args.threads, args.connections, workdir)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    report(results, database, cache, args)
+
+
+def report(results, database, cache, args):
+    reference = results["reference"]["requests_per_s"]
+    print()
+    print(f"{'scenario':<22} {'req/s':>9} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'sock err':>8}")
+    for name, row in results.items():
+        row["ratio_to_reference"] = round(row["requests_per_s"] / reference, 3) if reference else 0.0
+        print(f"{name:<22} {row['requests_per_s']:>9.1f} {row['ratio_to_reference']:>6.2f} "
+              f"{row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['non_2xx']:>8} {row['socket_errors']:>8}")
+    print()
+    print(json.dumps({"mode": args.mode, "database": database, "cache": cache, "workers": args.workers,
+                      "seconds": args.seconds, "results": results}))
+    failures = [name for name, row in results.items() if row["non_2xx"] or row["socket_errors"]]
+    if failures:
+        raise SystemExit(f"unexpected non-2xx responses or socket errors in: {', '.join(failures)}")
+
+
+if __name__ == "__main__":
+    main()

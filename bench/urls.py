@@ -1,0 +1,10 @@
+"""The product's URLs plus the bench-only ones."""
+from django.urls import path
+
+from apiproject.urls import handler404, handler500, urlpatterns as product_urlpatterns  # noqa: F401
+from bench.views import ReferenceProductList
+
+urlpatterns = [
+    path("bench/reference/products", ReferenceProductList.as_view()),
+    *product_urlpatterns,
+]
