@@ -1,0 +1,79 @@
+"""Redis stopped mid-run: HTTP Basic keeps working on the database alone and recovers without a restart.
+
+The test starts its own Redis on a spare port; the shared one is never touched.
+"""
+import shutil
+import subprocess
+import time
+
+import pytest
+import redis
+import requests
+
+from tests.factories import basic_header, make_consumer, make_user
+from tests.servers import free_port, gunicorn_server
+
+pytestmark = pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server is not installed")
+
+
+class PrivateRedis:
+    def __init__(self):
+        self.port = free_port()
+        self.process = None
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port)
+        for _ in range(100):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("private redis did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def keys(self):
+        return redis.Redis(port=self.port).keys("*")
+
+
+@pytest.fixture
+def private_redis():
+    server = PrivateRedis()
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_basic_survives_a_redis_outage_and_uses_redis_again_when_it_returns(private_redis, password):
+    key = make_consumer(make_user("Aladdin", password=password))
+    headers = {"Authorization": basic_header("Aladdin", password), "X-Client-Key": key.client_key}
+    with gunicorn_server(workers=2, extra_env={"REDIS_URL": private_redis.url}) as base_url:
+        def statuses(path="/v2", n=4):
+            return [requests.get(base_url + path, headers=headers, timeout=30).status_code for _ in range(n)]
+
+        assert statuses() == [200] * 4
+        assert private_redis.keys(), "Redis should hold the remembered credentials and counters"
+
+        private_redis.stop()
+        assert statuses() == [200] * 4
+        outage = requests.get(f"{base_url}/v2/status", timeout=30)
+        assert outage.status_code == 503
+        assert outage.json()["cache"] == "unreachable" and outage.json()["database"] == "ok"
+
+        private_redis.start()  # same port, empty
+        assert statuses() == [200] * 4
+        assert requests.get(f"{base_url}/v2/status", timeout=30).status_code == 200
+        assert private_redis.keys(), "the workers should use Redis again without a restart"
