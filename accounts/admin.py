@@ -4,9 +4,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 
-from accounts.models import AccountStateChange
+from accounts.models import AccountStateChange, BalanceEntry
 from accounts.policy import account_state
-from accounts.services import account_restore, account_suspend
+from accounts.selectors import account_balance_due
+from accounts.services import account_charge, account_record_payment, account_restore, account_suspend
 
 User = get_user_model()
 
@@ -70,3 +71,35 @@ class ApiUserAdmin(UserAdmin):
     @admin.display(description="API access")
     def api_state(self, user):
         return account_state(user)
+
+
+@admin.register(BalanceEntry)
+class BalanceEntryAdmin(admin.ModelAdmin):
+    """Staff record charges and payments here; a payment that clears the balance lifts a billing lock.
+
+    The ledger is append-only: saving goes through the services, nothing is edited or deleted.
+    """
+
+    list_display = ("created", "user", "kind", "amount", "description", "recorded_by", "balance_due")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "user__email")
+    list_select_related = ("user", "recorded_by")
+    raw_id_fields = ("user",)
+    fields = ("user", "kind", "amount", "description")
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Balance due now")
+    def balance_due(self, entry):
+        return account_balance_due(entry.user)
+
+    def save_model(self, request, obj, form, change):
+        record = account_record_payment if obj.kind == BalanceEntry.Kind.PAYMENT else account_charge
+        with transaction.atomic():
+            entry = record(user=obj.user, amount=obj.amount, description=obj.description,
+                           recorded_by=request.user)
+        obj.pk, obj.created = entry.pk, entry.created

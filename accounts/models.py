@@ -2,7 +2,10 @@
 
 The state is separate from Django's `is_active`: a locked user can still sign in to pay.
 """
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 
 
@@ -45,3 +48,43 @@ class AccountStateChange(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.from_state} -> {self.to_state}"
+
+
+class BalanceEntry(models.Model):
+    """One line of an account's ledger: a charge raises what is owed, a payment lowers it.
+
+    Entries are never edited or deleted, so the balance is always the sum of its history.
+    """
+
+    class Kind(models.TextChoices):
+        CHARGE = "charge", "Charge"
+        PAYMENT = "payment", "Payment received"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="balance_entries"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    amount = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Always positive: the kind says which way it goes.",
+    )
+    description = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = "balance entry"
+        verbose_name_plural = "balance entries (charges and payments)"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="balance_entry_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_kind_display()} {self.amount}"
+
+    @property
+    def signed_amount(self):
+        return self.amount if self.kind == self.Kind.CHARGE else -self.amount

@@ -1,7 +1,12 @@
-"""Writes to account state. The admin actions and the `suspend`/`restore` commands both call these."""
+"""Writes to accounts: API state (admin actions and the `suspend`/`restore` commands), signup, billing."""
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from accounts.models import AccountState, AccountStateChange, ApiAccount
+from accounts.models import AccountState, AccountStateChange, ApiAccount, BalanceEntry
+from accounts.policy import account_state
+from accounts.selectors import account_balance_due
 
 SUSPEND_REASONS = {"billing": AccountState.LOCKED, "terms": AccountState.DISABLED}
 
@@ -28,3 +33,40 @@ def account_suspend(*, user, reason, changed_by=None, note=""):
 
 def account_restore(*, user, changed_by=None, note=""):
     return account_set_state(user=user, state=AccountState.ACTIVE, changed_by=changed_by, note=note)
+
+
+def account_signup(*, username, email, password):
+    """A new developer account; the form has already run Django's password validators."""
+    return get_user_model().objects.create_user(username=username, email=email, password=password)
+
+
+@transaction.atomic
+def account_charge(*, user, amount, description="", recorded_by=None):
+    """Add to what `user` owes. Locking is a separate decision staff take in the admin."""
+    return BalanceEntry.objects.create(
+        user=user, kind=BalanceEntry.Kind.CHARGE, amount=_positive(amount),
+        description=description, recorded_by=recorded_by,
+    )
+
+
+@transaction.atomic
+def account_record_payment(*, user, amount, recorded_by=None, description=""):
+    """Record money received; a billing lock lifts once nothing is owed.
+
+    Only a billing lock lifts: an account disabled for a terms violation stays disabled.
+    """
+    entry = BalanceEntry.objects.create(
+        user=user, kind=BalanceEntry.Kind.PAYMENT, amount=_positive(amount),
+        description=description, recorded_by=recorded_by,
+    )
+    if account_balance_due(user) <= 0 and account_state(user) == AccountState.LOCKED:
+        account_restore(user=user, changed_by=recorded_by,
+                        note=f"Balance paid ({entry.amount} received); billing lock lifted.")
+    return entry
+
+
+def _positive(amount):
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise ValueError("An amount must be more than zero.")
+    return amount

@@ -3,6 +3,7 @@ from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
 from apiv2 import views
+from docs.views import ApiSchemaView
 
 
 
@@ -19,5 +20,6 @@ router.register("products", views.ProductViewSet, basename="product")
 
 urlpatterns = [
     re_path(r"^status/?$", views.StatusView.as_view(), name="api-status"),
+    re_path(r"^schema/?$", ApiSchemaView.as_view(), name="api-schema"),  # OpenAPI 3, public
     *router.urls,
 ]

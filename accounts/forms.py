@@ -1,0 +1,25 @@
+"""Input rules for the developer's own account pages: signup."""
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+
+
+class SignupForm(UserCreationForm):
+    """Username, email and a password that passes the project's AUTH_PASSWORD_VALIDATORS.
+
+    The form only validates; the view creates the account through `account_signup`.
+    """
+
+    email = forms.EmailField(
+        required=True, help_text="We write here about your account and billing; never shown to others."
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account with this email already exists.", code="email_taken")
+        return email

@@ -1,0 +1,100 @@
+"""The developer's account pages: signup, password change, home, billing and contact.
+
+Views parse, call one service or selector, render; the rules live in services, selectors, policy.
+"""
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.messages.views import SuccessMessageMixin
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.views.generic import FormView, TemplateView
+
+from accounts.forms import SignupForm
+from accounts.models import AccountState
+from accounts.policy import account_state
+from accounts.selectors import account_balance_due, balance_entries_of
+from accounts.services import account_signup
+from consumers.selectors import consumers_of
+
+
+class SignupView(FormView):
+    template_name = "accounts/signup.html"
+    form_class = SignupForm
+    success_url = reverse_lazy("home")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("home")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        username, password = form.cleaned_data["username"], form.cleaned_data["password1"]
+        account_signup(username=username, email=form.cleaned_data["email"], password=password)
+        # Straight in, through the configured backends: the next step (registering a client) needs a session.
+        user = authenticate(self.request, username=username, password=password)
+        login(self.request, user)
+        messages.success(self.request, f"Welcome, {user.get_username()}! Your account is ready.")
+        return super().form_valid(form)
+
+
+class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    """Django's view (it keeps this session signed in); other sessions of the user end."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("home")
+    success_message = "Your password was changed. Use the new one for HTTP Basic requests too."
+
+
+class HomeView(TemplateView):
+    """Signed in: where the developer stands and what to do next. Signed out: what this service is."""
+
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if user.is_authenticated:
+            context.update(
+                clients=consumers_of(user).active(),
+                api_state=account_state(user),
+                balance_due=account_balance_due(user),
+                states=AccountState,
+            )
+        return context
+
+
+class BillingView(LoginRequiredMixin, TemplateView):
+    """The page a billing lock's `reference` points at: what is owed and how to pay it."""
+
+    template_name = "accounts/billing.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            balance_due=account_balance_due(user),
+            entries=balance_entries_of(user),
+            api_state=account_state(user),
+            states=AccountState,
+            payment_reference=f"ACCT-{user.pk:06d}",
+            billing_email=settings.SUPPORT_EMAIL,
+            **kwargs,
+        )
+
+
+class ContactView(TemplateView):
+    """The page a terms disable's `reference` points at. Open to everyone: a disabled user may not
+    remember their password."""
+
+    template_name = "accounts/contact.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            support_email=settings.SUPPORT_EMAIL,
+            api_state=account_state(user) if user.is_authenticated else None,
+            states=AccountState,
+            **kwargs,
+        )

@@ -1,0 +1,101 @@
+"""The Consumer Registration URL: a developer's own clients, and nothing else.
+
+Every view reads clients through `consumers_of(request.user)`, so another developer's client is a
+404 by construction. The client secret is rendered in the POST response that created it and never
+stored anywhere for display: it is shown once.
+"""
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+from django.views.generic.detail import SingleObjectMixin
+
+from consumers.forms import ConsumerChangeForm, ConsumerRegisterForm
+from consumers.selectors import consumers_of
+from consumers.services import consumer_register, consumer_revoke, consumer_secret_rotate, consumer_update
+
+
+class OwnConsumersMixin(LoginRequiredMixin):
+    context_object_name = "consumer"
+
+    def get_queryset(self):
+        return consumers_of(self.request.user)
+
+
+class ActiveOwnConsumersMixin(OwnConsumersMixin):
+    """A revoked client cannot be edited, rotated or revoked again: it is a 404 for those."""
+
+    def get_queryset(self):
+        return super().get_queryset().active()
+
+
+def secret_response(request, consumer, secret, created):
+    """The one page that shows a client secret; no-store so the browser does not keep a copy."""
+    response = TemplateResponse(
+        request, "consumers/secret.html", {"consumer": consumer, "client_secret": secret, "created": created}
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+class ConsumerListView(OwnConsumersMixin, ListView):
+    template_name = "consumers/list.html"
+    context_object_name = "consumers"
+
+
+class ConsumerRegisterView(LoginRequiredMixin, FormView):
+    template_name = "consumers/register.html"
+    form_class = ConsumerRegisterForm
+
+    def form_valid(self, form):
+        consumer = consumer_register(user=self.request.user, **form.cleaned_data)
+        return secret_response(self.request, consumer, consumer.client_secret, created=True)
+
+
+class ConsumerDetailView(OwnConsumersMixin, DetailView):
+    template_name = "consumers/detail.html"
+
+
+class ConsumerEditView(ActiveOwnConsumersMixin, SingleObjectMixin, FormView):
+    template_name = "consumers/edit.html"
+    form_class = ConsumerChangeForm
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().post(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {field: getattr(self.object, field) for field in ConsumerChangeForm.base_fields}
+
+    def form_valid(self, form):
+        consumer_update(consumer=self.object, **form.cleaned_data)
+        messages.success(self.request, "Your changes were saved.")
+        return redirect("consumer-detail", pk=self.object.pk)
+
+
+class ConsumerRotateSecretView(ActiveOwnConsumersMixin, SingleObjectMixin, View):
+    """POST only: a new secret, shown once; the old one stops working at once."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        consumer = self.get_object()
+        return secret_response(request, consumer, consumer_secret_rotate(consumer=consumer), created=False)
+
+
+class ConsumerRevokeView(ActiveOwnConsumersMixin, DetailView):
+    """GET asks to confirm; POST revokes the key and with it every token issued to it."""
+
+    template_name = "consumers/revoke.html"
+
+    def post(self, request, *args, **kwargs):
+        consumer = consumer_revoke(consumer=self.get_object())
+        messages.success(request, f"“{consumer.name}” was revoked. Its key no longer works.")
+        return redirect("consumer-list")

@@ -1,0 +1,136 @@
+"""What drf-spectacular cannot infer about /v2: our auth schemes, the root's body, the error shape.
+
+Loaded once from `DocsConfig.ready`; the hooks are named in SPECTACULAR_SETTINGS.
+"""
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiViewExtension
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+
+ERROR_STATUSES = {
+    "400": "Bad request, e.g. no client key given",
+    "401": "Could not authenticate",
+    "403": "Refused: client key, account state or scope",
+    "429": "Too many requests",
+}
+
+
+class ClientKeyBasicScheme(OpenApiAuthenticationExtension):
+    """HTTP Basic AND a client key, in the `X-Client-Key` header OR the `client_key` parameter."""
+
+    target_class = "apiv2.authentication.ClientKeyBasicAuthentication"
+    name = ["basicAuth", "clientKeyHeader", "clientKeyQuery"]
+
+    def get_security_requirement(self, auto_schema):
+        return [{"basicAuth": [], "clientKeyHeader": []}, {"basicAuth": [], "clientKeyQuery": []}]
+
+    def get_security_definition(self, auto_schema):
+        return [
+            {"type": "http", "scheme": "basic"},
+            {"type": "apiKey", "in": "header", "name": "X-Client-Key"},
+            {"type": "apiKey", "in": "query", "name": "client_key"},
+        ]
+
+
+class OAuth1Scheme(OpenApiAuthenticationExtension):
+    """OpenAPI has no OAuth 1.0a type: described as the `Authorization` header it travels in."""
+
+    target_class = "consumers.oauth1.authentication.OAuth1Authentication"
+    name = "oauth1"
+    optional = True
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey", "in": "header", "name": "Authorization",
+            "description": "OAuth 1.0a (RFC 5849), HMAC-SHA1 or PLAINTEXT; see /docs/authentication.",
+        }
+
+
+class ApiRootSchema(OpenApiViewExtension):
+    target_class = "apiv2.views.ApiRootView"
+
+    def view_replacement(self):
+        body = inline_serializer("ApiRoot", {
+            "account": inline_serializer("ApiRootAccount", {
+                "username": serializers.CharField(), "state": serializers.CharField(),
+            }),
+            "auth": inline_serializer("ApiRootAuth", {
+                "scheme": serializers.CharField(), "client_key": serializers.CharField(),
+            }),
+            "scopes": serializers.ListField(child=serializers.CharField()),
+            "links": serializers.DictField(child=serializers.URLField()),
+        })
+
+        class Fixed(self.target_class):
+            @extend_schema(summary="The authenticated account, scheme and scopes",
+                           description="Needs the `account:read` scope.", responses={200: body})
+            def get(self, request):
+                return super().get(request)
+
+        return Fixed
+
+
+class ProductsSchema(OpenApiViewExtension):
+    """The queryset needs a signed-in owner; the generator has none, so give it an empty one."""
+
+    target_class = "apiv2.views.ProductViewSet"
+
+    def view_replacement(self):
+        class Fixed(self.target_class):
+            def get_queryset(self):
+                if getattr(self, "swagger_fake_view", False):
+                    return self.serializer_class.Meta.model.objects.none()
+                return super().get_queryset()
+
+        return Fixed
+
+
+class StatusSchema(OpenApiViewExtension):
+    target_class = "apiv2.views.StatusView"
+
+    def view_replacement(self):
+        body = inline_serializer("Status", {
+            "status": serializers.CharField(), "database": serializers.CharField(),
+            "cache": serializers.CharField(),
+        })
+
+        class Fixed(self.target_class):
+            @extend_schema(summary="Service health; no credentials needed",
+                           responses={200: body, 503: body})
+            def get(self, request):
+                return super().get(request)
+
+        return Fixed
+
+
+def only_the_api(endpoints, **kwargs):
+    """Preprocessing hook: document /v2 resources, not the catch-all 404 or the schema itself.
+
+    Paths are shown without the optional trailing slash (`/?` in the routes), the form clients use.
+    """
+    return [
+        (path.rstrip("/") or "/", regex, method, view) for path, regex, method, view in endpoints
+        if path.startswith("/v2") and getattr(view, "cls", view).__name__ not in {"NotFoundView", "ApiSchemaView"}
+    ]
+
+
+def add_error_responses(result, generator, request, public):
+    """Postprocessing hook: every authenticated operation may answer the guide's four-key error."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = {
+        "type": "object",
+        "required": ["status", "message", "additional", "reference"],
+        "properties": {
+            "status": {"type": "integer", "description": "Equals the HTTP status."},
+            "message": {"type": "string"},
+            "additional": {"type": "string"},
+            "reference": {"type": "string", "description": "A page that helps, or empty."},
+        },
+    }
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or not operation.get("security"):
+                continue
+            for code, text in ERROR_STATUSES.items():
+                operation["responses"].setdefault(code, {"description": text, "content": error})
+    return result

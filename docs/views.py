@@ -1,0 +1,76 @@
+"""Developer documentation: the authentication guide, the /v2 OpenAPI schema and its reference page."""
+import base64
+
+from django.urls import reverse
+from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
+
+from consumers.selectors import consumers_of
+from docs.errors import error_catalogue
+from docs.walkthrough import signed_example
+
+# The OAuth 1.0a endpoints' paths are fixed by CONTRACT.md.
+OAUTH_PATHS = {
+    "request_token": "/oauth/request_token",
+    "authorize": "/oauth/authorize",
+    "access_token": "/oauth/access_token",
+}
+PASSWORD_VARIABLE = "$API_PASSWORD"
+
+
+def example_client_key(user):
+    """The signed-in developer's own key for the examples: one that may read products, if any."""
+    if not user.is_authenticated:
+        return None
+    clients = list(consumers_of(user).active())
+    readers = [client for client in clients if "products:read" in client.scope_list]
+    return (readers or clients or [None])[0]
+
+
+class AuthenticationGuideView(TemplateView):
+    template_name = "docs/authentication.html"
+
+    def get_context_data(self, **kwargs):
+        absolute = self.request.build_absolute_uri
+        user = self.request.user
+        client = example_client_key(user)
+        username = user.get_username() if user.is_authenticated else "USERNAME"
+        key = client.client_key if client else "YOUR_CLIENT_KEY"
+        products = absolute("/v2/products")
+        credentials = f'"{username}:{PASSWORD_VARIABLE}"'
+        return super().get_context_data(
+            urls={
+                "registration": absolute(reverse("consumer-list")),
+                **{name: absolute(path) for name, path in OAUTH_PATHS.items()},
+                "api_root": absolute("/v2"),
+                "products": products,
+                "api_reference": absolute(reverse("docs-api")),
+            },
+            example_client=client,
+            example_username=username,
+            curl_header=f'curl -u {credentials} -H "X-Client-Key: {key}" "{products}"',
+            curl_query=f'curl -u {credentials} "{products}?client_key={key}"',
+            aladdin=base64.b64encode(b"Aladdin:open sesame").decode(),
+            errors=error_catalogue(self.request),
+            example=signed_example(absolute("/v2/products?page=2")),
+            **kwargs,
+        )
+
+
+class ApiSchemaView(SpectacularAPIView):
+    """The OpenAPI 3 document for /v2: public, YAML by default, JSON on `Accept` or `?format=json`."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+
+
+class ApiReferenceView(SpectacularSwaggerView):
+    """Swagger UI over the schema, its assets served by us (drf-spectacular-sidecar), no CDN."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+    url_name = "api-schema"
+    title = "API reference (/v2)"

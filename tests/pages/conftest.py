@@ -1,0 +1,103 @@
+"""Fixtures for the page tests: a headless Debian chromium driven by Playwright, and page helpers."""
+import os
+import shutil
+
+import pytest
+
+from tests import factories
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives Debian's chromium with Playwright")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One chromium for the session. Missing chromium fails under CI (never a silent skip there)."""
+    if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)):
+        message = f"{CHROMIUM} is missing: apt-get install -y chromium (make test does it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server, monkeypatch):
+    """A factory of pages, each in its own context (its own cookies: one per person in a test)."""
+    # Playwright's sync API keeps an event loop running in this thread; the test's ORM calls are
+    # still plain synchronous code, so Django's async-safety guard would be a false alarm. Only for
+    # this test: subprocesses started by other tests must not inherit it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    contexts = []
+
+    def make(width=1280, height=900):
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": width, "height": height},
+            permissions=["clipboard-read", "clipboard-write"],
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def staff_user(db):
+    return factories.make_user("staffer", password="staff password 1", is_staff=True, is_superuser=True)
+
+
+def sign_up(page, username, password, email=None):
+    """Fill the signup form like a person; the new account is signed in afterwards."""
+    page.goto("/signup")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email").fill(email or f"{username}@example.com")
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Password confirmation").fill(password)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/")
+
+
+def register_app(page, name, callback_url="", scopes=None):
+    """Register an app through the form; returns (client key, client secret) copied from the page."""
+    page.goto("/apps/new")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Description").fill(f"{name}, registered by a browser test.")
+    page.get_by_label("Website").fill("https://example.com/app")
+    page.get_by_label("Callback URL").fill(callback_url)
+    if scopes is not None:
+        for checkbox in page.locator("input[name=scopes]").all():
+            checkbox.set_checked(checkbox.get_attribute("value") in scopes)
+    page.get_by_role("button", name="Register app").click()
+    page.get_by_text("Copy the client secret now").wait_for()
+    return copy_from(page, "client-key"), copy_from(page, "client-secret")
+
+
+def copy_from(page, element_id):
+    """Press the Copy button next to an element and read the clipboard, as a person would paste it."""
+    page.locator(f"button[data-copy='{element_id}']").first.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator(f"#{element_id}").inner_text().strip()
+    return copied
+
+
+def admin_login(page, user, password):
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")

@@ -1,0 +1,91 @@
+"""The billing ledger, the page a billing lock points at, and staff recording payments in the admin."""
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import AccountState, BalanceEntry
+from accounts.policy import account_state
+from accounts.selectors import account_balance_due
+from accounts.services import account_charge, account_record_payment, account_suspend
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_balance_is_charges_minus_payments(aladdin):
+    account_charge(user=aladdin, amount="30.00")
+    account_charge(user=aladdin, amount="12.50")
+    account_record_payment(user=aladdin, amount="20")
+    assert account_balance_due(aladdin) == Decimal("22.50")
+
+
+def test_paying_the_whole_balance_lifts_a_billing_lock(aladdin, staff_user):
+    account_charge(user=aladdin, amount="40")
+    account_suspend(user=aladdin, reason="billing")
+    account_record_payment(user=aladdin, amount="15", recorded_by=staff_user)
+    assert account_state(aladdin) == AccountState.LOCKED  # still owes 25
+    account_record_payment(user=aladdin, amount="25", recorded_by=staff_user)
+    assert account_state(aladdin) == AccountState.ACTIVE
+    change = aladdin.api_state_changes.first()
+    assert change.changed_by == staff_user and "Balance paid" in change.note
+
+
+def test_payment_never_lifts_a_terms_disable(aladdin):
+    account_charge(user=aladdin, amount="10")
+    account_suspend(user=aladdin, reason="terms")
+    account_record_payment(user=aladdin, amount="10")
+    assert account_state(aladdin) == AccountState.DISABLED
+
+
+@pytest.mark.parametrize("amount", ["0", "-5"])
+def test_amounts_must_be_positive(aladdin, amount):
+    with pytest.raises(ValueError):
+        account_record_payment(user=aladdin, amount=amount)
+
+
+def test_billing_page_needs_a_sign_in(client):
+    response = client.get("/billing")
+    assert response.status_code == 302 and "next=/billing" in response["Location"]
+
+
+def test_billing_page_shows_what_is_owed_and_how_to_pay(client, aladdin):
+    account_charge(user=aladdin, amount="49.90", description="November usage")
+    account_suspend(user=aladdin, reason="billing")
+    client.force_login(aladdin)
+    page = client.get("/billing").content.decode()
+    assert "49.90" in page and "November usage" in page
+    assert "How to pay" in page and f"ACCT-{aladdin.pk:06d}" in page
+    assert "Your API access is locked" in page
+
+
+def test_staff_record_a_payment_in_the_admin(client, aladdin, staff_user):
+    account_charge(user=aladdin, amount="20")
+    account_suspend(user=aladdin, reason="billing")
+    client.force_login(staff_user)
+    response = client.post("/admin/accounts/balanceentry/add/", {
+        "user": aladdin.pk, "kind": "payment", "amount": "20.00", "description": "Bank transfer",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    payment = BalanceEntry.objects.get(kind="payment")
+    assert payment.recorded_by == staff_user
+    assert account_state(aladdin) == AccountState.ACTIVE
+
+
+def test_the_ledger_cannot_be_edited_or_deleted_in_the_admin(client, aladdin, staff_user):
+    entry = account_charge(user=aladdin, amount="20")
+    client.force_login(staff_user)
+    page = client.get(f"/admin/accounts/balanceentry/{entry.pk}/change/")
+    assert page.status_code == 200 and b'name="_save"' not in page.content
+    assert client.get(f"/admin/accounts/balanceentry/{entry.pk}/delete/").status_code == 403
+
+
+def test_admin_refuses_a_zero_amount(client, aladdin, staff_user):
+    client.force_login(staff_user)
+    response = client.post("/admin/accounts/balanceentry/add/",
+                           {"user": aladdin.pk, "kind": "payment", "amount": "0"})
+    assert response.status_code == 200 and not BalanceEntry.objects.exists()
+
+
+@pytest.fixture
+def staff_user(db):
+    return factories.make_user("staffer", is_staff=True, is_superuser=True)
