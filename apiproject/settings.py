@@ -113,7 +113,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "login"
 AUTHENTICATION_BACKENDS = ["accounts.backends.FailedLoginLimitedBackend"]
 # Failed password checks allowed per username and per client IP in each window, across workers.
 FAILED_LOGIN_LIMIT_PER_USERNAME = int(os.environ.get("FAILED_LOGIN_LIMIT_PER_USERNAME", "10"))
@@ -127,6 +127,7 @@ BASIC_CREDENTIALS_CACHE_SECONDS = int(os.environ.get("BASIC_CREDENTIALS_CACHE_SE
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "apiv2.authentication.ClientKeyBasicAuthentication",
+        "consumers.oauth1.authentication.OAuth1Authentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",

@@ -1,5 +1,6 @@
 """Top-level URLs (CONTRACT.md, "URLs")."""
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from apiproject import error_views
@@ -10,6 +11,9 @@ urlpatterns = [
     path("v2/", include("apiv2.urls")),
     re_path(r"^v2", NotFoundView.as_view()),  # JSON 404 for /v2-anything, whatever DEBUG says
     path("admin/", admin.site.urls),
+    path("", include("consumers.oauth1.urls")),  # /oauth/..., /account/apps
+    path("login", auth_views.LoginView.as_view(next_page="home"), name="login"),
+    path("logout", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
     path("apps/", include("consumers.urls")),
     path("docs/", include("docs.urls")),
     path("", include("accounts.urls")),  # home, signup, password, billing, contact

@@ -59,3 +59,7 @@ class Consumer(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+
+# OAuth 1.0a tokens and nonces live in their own package but belong to this app.
+from consumers.oauth1.models import AccessToken, Nonce, RequestToken  # noqa: E402,F401

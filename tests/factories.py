@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from apiv2.models import Product
+from consumers.oauth1.services import access_token_issue, request_token_authorize, request_token_create
+from consumers.oauth1.tokens import generate_token
 from consumers.services import consumer_register
 
 _sequence = itertools.count(1)
@@ -30,3 +32,21 @@ def make_product(owner, name=None, price="9.99", sku=""):
 def basic_header(username, password):
     token = base64.b64encode(f"{username}:{password}".encode()).decode()
     return f"Basic {token}"
+
+
+def make_request_token(consumer, callback="oob", scopes=None, authorized_by=None):
+    """A request token as `/oauth/request_token` issues it; authorized by a user when `authorized_by`."""
+    request_token = request_token_create(
+        consumer=consumer, key=generate_token(), secret=generate_token(), callback=callback,
+        scopes=scopes or consumer.scope_list,
+    )
+    if authorized_by is not None:
+        request_token.verifier = request_token_authorize(request_token=request_token, user=authorized_by)
+        request_token.user = authorized_by
+    return request_token
+
+
+def make_access_token(consumer, user, scopes=None):
+    """An access token for `user` through `consumer`, made the way the three-legged flow makes one."""
+    request_token = make_request_token(consumer, scopes=scopes, authorized_by=user)
+    return access_token_issue(request_token=request_token, key=generate_token(), secret=generate_token())

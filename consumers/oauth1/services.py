@@ -1,0 +1,84 @@
+"""Writes to OAuth 1.0a tokens: issue, authorize, deny, exchange, revoke, last use."""
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from apiv2.errors import CouldNotAuthenticate
+from consumers.oauth1.models import AccessToken, RequestToken
+from consumers.oauth1.tokens import generate_token
+
+REQUEST_TOKEN_LIFETIME = timedelta(minutes=10)
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def request_token_create(*, consumer, key, secret, callback, scopes):
+    return RequestToken.objects.create(
+        consumer=consumer,
+        key=key,
+        secret=secret,
+        callback=callback,
+        scopes=" ".join(scopes),
+        expires_at=timezone.now() + REQUEST_TOKEN_LIFETIME,
+    )
+
+
+def request_token_authorize(*, request_token, user):
+    """Bind the token to `user` and give it a verifier; the verifier, or None if it was too late.
+
+    A conditional update, so a token is authorized once, by one user, even when two tabs race.
+    """
+    verifier = generate_token()
+    authorized = (
+        RequestToken.objects.live()
+        .filter(pk=request_token.pk, authorized_at__isnull=True)
+        .update(user=user, verifier=verifier, authorized_at=timezone.now())
+    )
+    return verifier if authorized else None
+
+
+def request_token_deny(*, request_token):
+    """The user said no: the token can no longer be authorized or exchanged."""
+    RequestToken.objects.live().filter(pk=request_token.pk, authorized_at__isnull=True).update(
+        used_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def access_token_issue(*, request_token, key, secret):
+    """Exchange an authorized request token for an access token, exactly once.
+
+    The conditional UPDATE is the lock: of several concurrent exchanges one updates the row, the
+    others find it already used and are refused.
+    """
+    spent = (
+        RequestToken.objects.live()
+        .filter(pk=request_token.pk, authorized_at__isnull=False)
+        .update(used_at=timezone.now())
+    )
+    if spent != 1:
+        raise CouldNotAuthenticate("The request token was already used.")
+    return AccessToken.objects.create(
+        consumer_id=request_token.consumer_id,
+        user_id=request_token.user_id,
+        request_token=request_token,
+        key=key,
+        secret=secret,
+        scopes=request_token.scopes,
+    )
+
+
+def access_token_revoke(*, access_token):
+    if access_token.revoked_at is None:
+        access_token.revoked_at = timezone.now()
+        access_token.save(update_fields=["revoked_at"])
+    return access_token
+
+
+def access_token_mark_used(*, access_token):
+    """Record use at most once a minute, so busy clients do not write on every request."""
+    now = timezone.now()
+    if access_token.last_used and now - access_token.last_used < LAST_USED_RESOLUTION:
+        return
+    AccessToken.objects.filter(pk=access_token.pk).update(last_used=now)
+    access_token.last_used = now

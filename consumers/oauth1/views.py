@@ -1,0 +1,154 @@
+"""OAuth 1.0a pages and endpoints. Thin: the bridge, the services and the policies do the work.
+
+The token endpoints are DRF views so that the API's one exception handler answers their errors in
+the contract's JSON shape; the authorize and authorized-apps pages are for people and answer pages.
+"""
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views import View
+from django.views.generic import ListView
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+
+from accounts.policy import account_refusal
+from consumers.oauth1 import bridge
+from consumers.oauth1.authentication import OAuth1TokenChallenge
+from consumers.oauth1.selectors import authorized_apps_of, request_token_get_for_authorization
+from consumers.oauth1.services import access_token_revoke, request_token_authorize, request_token_deny
+from consumers.policy import consumer_refusal
+from consumers.scopes import SCOPES
+
+# --- Token endpoints (RFC 5849 §2.1, §2.3) --------------------------------------------------------------
+
+
+class TokenEndpointView(APIView):
+    """POST (GET too, as RFC 5849 allows); success is form-encoded, as the RFC says."""
+
+    authentication_classes = [OAuth1TokenChallenge]
+    permission_classes = [AllowAny]
+    throttle_classes = []
+    issue = None  # the bridge function that answers
+
+    def post(self, request):
+        body = self.issue(request._request)
+        response = HttpResponse(body, content_type=bridge.FORM)
+        response["Cache-Control"] = "no-store"  # it carries a secret
+        return response
+
+    get = post
+
+
+class RequestTokenView(TokenEndpointView):
+    issue = staticmethod(bridge.issue_request_token)
+
+
+class AccessTokenView(TokenEndpointView):
+    issue = staticmethod(bridge.issue_access_token)
+
+
+# --- The authorize page (RFC 5849 §2.2) -----------------------------------------------------------------
+
+
+class AuthorizeView(LoginRequiredMixin, View):
+    """Shows what the app asks for; Authorize sends the user back with a verifier, Deny without.
+
+    Every rule is asked again on POST: the page may have sat open while the account was locked.
+    """
+
+    def get(self, request):
+        request_token = request_token_get_for_authorization(request.GET.get("oauth_token", ""))
+        refused = _refusal_page(request, request_token)
+        if refused is not None:
+            return refused
+        consumer = request_token.consumer
+        return render(request, "oauth/authorize.html", {
+            "request_token": request_token,
+            "consumer": consumer,
+            "developer": consumer.user,
+            "scopes": [(name, SCOPES.get(name, "")) for name in request_token.scope_list],
+        })
+
+    def post(self, request):
+        request_token = request_token_get_for_authorization(request.POST.get("oauth_token", ""))
+        refused = _refusal_page(request, request_token)
+        if refused is not None:
+            return refused
+        if request.POST.get("decision") != "authorize":
+            request_token_deny(request_token=request_token)
+            return _send_back(request, request_token, {"oauth_token": request_token.key},
+                              "oauth/denied.html")
+        verifier = request_token_authorize(request_token=request_token, user=request.user)
+        if verifier is None:  # expired or authorized elsewhere while the page was open
+            return _refusal_page(request, None)
+        return _send_back(request, request_token,
+                          {"oauth_token": request_token.key, "oauth_verifier": verifier},
+                          "oauth/verifier.html")
+
+
+def _refusal_page(request, request_token):
+    """A page saying why this authorization cannot go on, or None when it can."""
+    if request_token is None:
+        return _refused(request, 400, "This authorization request is not valid",
+                        "It has expired, was already answered, or the link is incomplete. "
+                        "Go back to the app and start again.")
+    refusal = consumer_refusal(request_token.consumer)
+    if refusal is not None:
+        return _refused(request, 403, "This app cannot be authorized",
+                        "Its client key has been revoked or its developer's access is disabled.")
+    refusal = account_refusal(request.user)
+    if refusal is not None:
+        return _refused(request, 403, refusal.message, refusal.additional,
+                        _reference(refusal.reference_url_name))
+    return None
+
+
+def _refused(request, status, title, text, link=""):
+    return render(request, "oauth/refused.html", {"title": title, "text": text, "link": link},
+                  status=status)
+
+
+def _reference(url_name):
+    try:
+        return reverse(url_name) if url_name else ""
+    except NoReverseMatch:
+        return ""
+
+
+def _send_back(request, request_token, params, oob_template):
+    """Redirect to the app's callback with `params` added to its own query; `oob` shows a page."""
+    if request_token.is_oob:
+        return render(request, oob_template, {"consumer": request_token.consumer, **params})
+    return HttpResponseRedirect(with_query_params(request_token.callback, params))
+
+
+def with_query_params(url, params):
+    """`url` with `params` appended to its query, which is kept exactly as the app registered it."""
+    parts = urlsplit(url)
+    query = "&".join(part for part in (parts.query, urlencode(params)) if part)
+    return urlunsplit(parts._replace(query=query))
+
+
+# --- The user's authorized apps --------------------------------------------------------------------------
+
+
+class AuthorizedAppsView(LoginRequiredMixin, ListView):
+    template_name = "oauth/authorized_apps.html"
+    context_object_name = "tokens"
+
+    def get_queryset(self):
+        return authorized_apps_of(self.request.user)
+
+
+class RevokeAuthorizedAppView(LoginRequiredMixin, View):
+    """Another user's token is a 404 by construction: the lookup is within the user's own."""
+
+    def post(self, request, pk):
+        access_token = get_object_or_404(authorized_apps_of(request.user), pk=pk)
+        access_token_revoke(access_token=access_token)
+        messages.success(request, f"{access_token.consumer.name} can no longer use your account.")
+        return redirect("authorized-apps")
