@@ -17,9 +17,14 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives Debian's chromium with Playwright")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One chromium for the session. Missing chromium fails under CI (never a silent skip there)."""
+    """One chromium per test module. Missing chromium fails under CI (never a silent skip there).
+
+    Playwright's sync API keeps an event loop running in this thread while it is open, so Django's
+    async-safety guard would refuse the tests' (plain synchronous) ORM calls and database flushes.
+    The guard is lifted only while the browser lives: other modules' subprocesses never see it.
+    """
     if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)):
         message = f"{CHROMIUM} is missing: apt-get install -y chromium (make test does it)"
         if os.environ.get("CI"):
@@ -27,19 +32,17 @@ def browser():
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
 
 
 @pytest.fixture
-def new_page(browser, live_server, monkeypatch):
+def new_page(browser, live_server):
     """A factory of pages, each in its own context (its own cookies: one per person in a test)."""
-    # Playwright's sync API keeps an event loop running in this thread; the test's ORM calls are
-    # still plain synchronous code, so Django's async-safety guard would be a false alarm. Only for
-    # this test: subprocesses started by other tests must not inherit it.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     contexts = []
 
     def make(width=1280, height=900):
@@ -75,10 +78,10 @@ def sign_up(page, username, password, email=None):
 def register_app(page, name, callback_url="", scopes=None):
     """Register an app through the form; returns (client key, client secret) copied from the page."""
     page.goto("/apps/new")
-    page.get_by_label("Name").fill(name)
-    page.get_by_label("Description").fill(f"{name}, registered by a browser test.")
-    page.get_by_label("Website").fill("https://example.com/app")
-    page.get_by_label("Callback URL").fill(callback_url)
+    page.get_by_label("Name", exact=True).fill(name)
+    page.get_by_label("Description", exact=True).fill(f"{name}, registered by a browser test.")
+    page.get_by_label("Website", exact=True).fill("https://example.com/app")
+    page.get_by_label("Callback URL", exact=True).fill(callback_url)
     if scopes is not None:
         for checkbox in page.locator("input[name=scopes]").all():
             checkbox.set_checked(checkbox.get_attribute("value") in scopes)
