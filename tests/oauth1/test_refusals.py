@@ -142,6 +142,17 @@ def test_plaintext_over_plain_http_in_debug_is_accepted(client, app, alice_token
     assert response.status_code == 200, response.content
 
 
+def test_forwarded_proto_counts_only_when_trusted(client, app, alice_token, settings):
+    """Behind a TLS-terminating proxy, TRUST_X_FORWARDED_PROTO (SECURE_PROXY_SSL_HEADER) decides."""
+    def plaintext_via_proxy():
+        signed = sign("GET", "/v2/products", app, token=alice_token, signature_method=SIGNATURE_PLAINTEXT)
+        return send(client, "GET", signed, HTTP_X_FORWARDED_PROTO="https")
+
+    refused(plaintext_via_proxy(), 400, "Bad Request")
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert plaintext_via_proxy().status_code == 200
+
+
 def test_unsupported_signature_method_is_400(client, app, alice_token):
     response = signed_send(client, "GET", "/v2/products", app, token=alice_token,
                            signature_method="HMAC-SHA256")
