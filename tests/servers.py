@@ -56,14 +56,14 @@ def gunicorn_server(workers=2, extra_env=None):
         process.wait(timeout=30)
 
 
-def _wait_until_serving(base_url, process, timeout=30):
+def _wait_until_serving(base_url, process, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}")
         try:
-            requests.get(f"{base_url}/v2/status", timeout=2)
+            requests.get(f"{base_url}/v2/status", timeout=5)
             return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or a worker still booting
             time.sleep(0.2)
     raise RuntimeError("gunicorn did not start in time")
