@@ -34,3 +34,6 @@ class ConsumerAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="Active")
     def is_active(self, consumer):
         return consumer.is_active
+
+
+from consumers.oauth1 import admin as oauth1_admin  # noqa: E402,F401  (registers the token admin)

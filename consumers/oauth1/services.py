@@ -1,4 +1,5 @@
 """Writes to OAuth 1.0a tokens: issue, authorize, deny, exchange, revoke, last use."""
+import random
 from datetime import timedelta
 
 from django.db import transaction
@@ -10,9 +11,12 @@ from consumers.oauth1.tokens import generate_token
 
 REQUEST_TOKEN_LIFETIME = timedelta(minutes=10)
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+PRUNE_PROBABILITY = 0.01
 
 
 def request_token_create(*, consumer, key, secret, callback, scopes):
+    if random.random() < PRUNE_PROBABILITY:
+        request_tokens_prune()
     return RequestToken.objects.create(
         consumer=consumer,
         key=key,
@@ -21,6 +25,11 @@ def request_token_create(*, consumer, key, secret, callback, scopes):
         scopes=" ".join(scopes),
         expires_at=timezone.now() + REQUEST_TOKEN_LIFETIME,
     )
+
+
+def request_tokens_prune():
+    """Forget expired request tokens; an access token made from one keeps working without it."""
+    return RequestToken.objects.filter(expires_at__lt=timezone.now()).delete()[0]
 
 
 def request_token_authorize(*, request_token, user):

@@ -58,3 +58,16 @@ def test_another_users_token_is_404(client, app, alice_token):
 
 def test_revoke_needs_post(browser, alice_token):
     assert browser.get(f"/account/apps/{alice_token.pk}/revoke").status_code == 405
+
+
+def test_staff_revoke_from_the_admin_stops_the_token(client, app, alice_token):
+    staff = make_user("staff", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    listing = client.get("/admin/consumers/accesstoken/")
+    assert listing.status_code == 200 and "Printer" in listing.content.decode()
+    assert alice_token.secret not in listing.content.decode()
+    response = client.post("/admin/consumers/accesstoken/", {
+        "action": "revoke_access_tokens", "_selected_action": [alice_token.pk]})
+    assert response.status_code == 302
+    client.logout()
+    assert signed_send(client, "GET", "/v2/products", app, token=alice_token).status_code == 401

@@ -372,3 +372,12 @@ def test_token_endpoints_answer_json_for_unknown_methods(client):
 
 def test_token_endpoint_without_oauth_parameters_is_400(client):
     refused(client.post("/oauth/request_token"), 400, "Bad Request", "Missing mandatory OAuth parameters.")
+
+
+def test_an_expired_request_token_is_pruned_and_its_access_token_keeps_working(client, app, alice, alice_token):
+    from consumers.oauth1.models import RequestToken
+    from consumers.oauth1.services import request_tokens_prune
+
+    RequestToken.objects.update(expires_at=alice_token.created)
+    assert request_tokens_prune() >= 1
+    assert signed_send(client, "GET", "/v2/products", app, token=alice_token).status_code == 200
