@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test bench install clean
+.PHONY: run serve test bench install clean chromium screenshots
 
 $(STAMP): requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,16 @@ serve: $(STAMP)
 	$(PY) manage.py collectstatic --no-input -v0
 	$(VENV)/bin/gunicorn apiproject.wsgi:application --config gunicorn.conf.py
 
-test: $(STAMP)
+# Browser tests drive Debian's chromium from apt, never a downloaded browser build.
+chromium:
+	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+test: $(STAMP) chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# PNGs of every page at phone (390px) and desktop (1280px) width in ./screenshots/, for a reviewer.
+screenshots: $(STAMP) chromium
+	$(PY) -m pytest tests/pages/screenshots.py -q -p no:cacheprovider
 
 # Load on loopback with wrk against gunicorn with production settings; prints a table and JSON.
 # BENCH_MODE=large seeds 100,000 access tokens and 1,000,000 nonces first. BENCH_SECONDS per scenario.
