@@ -20,3 +20,8 @@ def account_balance_due(user):
 
 def balance_entries_of(user, limit=50):
     return BalanceEntry.objects.filter(user_id=user.pk).select_related("recorded_by")[:limit]
+
+
+def account_payment_reference(user):
+    """What a user quotes with a bank transfer so staff can match the payment to the account."""
+    return f"ACCT-{user.pk:06d}"

@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 from accounts.forms import SignupForm
 from accounts.models import AccountState
 from accounts.policy import account_state
-from accounts.selectors import account_balance_due, balance_entries_of
+from accounts.selectors import account_balance_due, account_payment_reference, balance_entries_of
 from accounts.services import account_signup
 from consumers.selectors import consumers_of
 
@@ -78,7 +78,7 @@ class BillingView(LoginRequiredMixin, TemplateView):
             entries=balance_entries_of(user),
             api_state=account_state(user),
             states=AccountState,
-            payment_reference=f"ACCT-{user.pk:06d}",
+            payment_reference=account_payment_reference(user),
             billing_email=settings.SUPPORT_EMAIL,
             **kwargs,
         )

@@ -114,7 +114,13 @@ def test_staff_lock_then_the_user_pays_and_access_returns(new_page, live_server,
     assert body["message"] == "No API Access"
     assert body["reference"] == f"{live_server.url}/billing"
 
+    # The user follows the link from their app, signed out: sign in, land on the billing page.
+    person.context.clear_cookies()
     person.goto(body["reference"])
+    person.get_by_label("Username").fill("lockie")
+    person.get_by_label("Password").fill(USER_PASSWORD)
+    person.get_by_role("button", name="Sign in").click()
+    person.wait_for_url(body["reference"])
     assert person.get_by_test_id("balance-due").inner_text() == "25.00"
     assert "October usage" in person.content()
     person.get_by_role("heading", name="How to pay").wait_for()
