@@ -39,6 +39,7 @@ screenshots: $(STAMP) chromium
 # BENCH_MODE=large seeds 100,000 access tokens and 1,000,000 nonces first. BENCH_SECONDS per scenario.
 bench: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) -m pip install --quiet -r requirements-bench.txt
 	$(PY) -m bench.run
 
 clean:

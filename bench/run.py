@@ -200,7 +200,7 @@ def main():
         seeded = seed(env, args.mode)
         base_url = f"http://{HOST}:{port}"
         # Enough unique pre-signed requests that no nonce repeats within a run.
-        budget = max(20000, args.seconds * 4000)
+        budget = max(10000, args.seconds * 3000)
         from bench.scenarios import build_scenarios
 
         scenarios = build_scenarios(seeded, base_url, budget)

@@ -1,15 +1,39 @@
-"""The requests each scenario sends: (method, path, headers, body) tuples for wrk to cycle through."""
+"""The requests each scenario sends: (method, path, headers, body) tuples for wrk to cycle through.
+
+OAuth requests are signed ahead of time with oauthlib's client, each with a fresh nonce, so no
+request repeats within a run (a repeat would be refused as a replay and counted as an error).
+"""
 import base64
+
+from oauthlib.oauth1 import SIGNATURE_HMAC_SHA1, SIGNATURE_PLAINTEXT, Client
 
 FORWARDED_HTTPS = {"X-Forwarded-Proto": "https"}
 PRODUCTS = "/v2/products"
+AUTHLIB_PRODUCTS = "/bench/authlib/products"
 
 
 def build_scenarios(seeded, base_url, budget):
     basic = base64.b64encode(f"{seeded['username']}:{seeded['password']}".encode()).decode()
+    # Behind a TLS-terminating proxy the server sees https: that is the URL the signature covers.
+    https_url = base_url.replace("http://", "https://", 1)
     return [
         {"name": "reference", "requests": [("GET", "/bench/reference/products", FORWARDED_HTTPS, None)]},
         {"name": "basic+client_key", "requests": [("GET", PRODUCTS, {
             **FORWARDED_HTTPS, "Authorization": f"Basic {basic}", "X-Client-Key": seeded["client_key"],
         }, None)]},
+        {"name": "oauth1-hmac-sha1", "requests": signed(seeded, https_url, PRODUCTS, SIGNATURE_HMAC_SHA1, budget)},
+        {"name": "oauth1-plaintext", "requests": signed(seeded, https_url, PRODUCTS, SIGNATURE_PLAINTEXT, budget)},
+        {"name": "authlib-peer-hmac", "requests": signed(seeded, https_url, AUTHLIB_PRODUCTS, SIGNATURE_HMAC_SHA1,
+                                                          budget)},
     ]
+
+
+def signed(seeded, https_url, path, method, count):
+    client = Client(seeded["client_key"], client_secret=seeded["client_secret"],
+                    resource_owner_key=seeded["token_key"], resource_owner_secret=seeded["token_secret"],
+                    signature_method=method)
+    requests = []
+    for _ in range(count):
+        _, headers, _ = client.sign(https_url + path, http_method="GET")
+        requests.append(("GET", path, {**FORWARDED_HTTPS, "Authorization": headers["Authorization"]}, None))
+    return requests

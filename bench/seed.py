@@ -1,12 +1,19 @@
 """Seeds the bench database (run as a child process with the production environment).
 
-Prints one JSON line: the credentials the scenarios sign with.
+Prints one JSON line: the credentials the scenarios sign with. `--mode large` adds 100,000 access
+tokens and 1,000,000 nonces to the stores the product reads, to show that lookups stay flat.
 """
 import argparse
 import json
 import os
+import secrets
+import time
 
 import django
+
+LARGE_TOKENS = 100_000
+LARGE_NONCES = 1_000_000
+BATCH = 10_000
 
 
 def main():
@@ -21,6 +28,8 @@ def main():
     from apiv2.models import Product
     from bench.run import PASSWORD
     from bench.views import BENCH_USERNAME
+    from consumers.oauth1.models import AccessToken
+    from consumers.oauth1.tokens import generate_token
     from consumers.services import consumer_register
 
     user = get_user_model().objects.create_user(BENCH_USERNAME, password=PASSWORD)
@@ -28,9 +37,43 @@ def main():
         Product(owner=user, name=f"Bench product {n}", sku=f"B-{n}", price="9.99") for n in range(20)
     )
     consumer = consumer_register(user=user, name="Bench client")
+    token = AccessToken.objects.create(consumer=consumer, user=user, key=generate_token(),
+                                       secret=generate_token(), scopes=consumer.scopes)
+    if args.mode == "large":
+        seed_large(consumer, user)
     print(json.dumps({"username": BENCH_USERNAME, "password": PASSWORD,
-                      "client_key": consumer.client_key, "client_secret": consumer.client_secret}))
+                      "client_key": consumer.client_key, "client_secret": consumer.client_secret,
+                      "token_key": token.key, "token_secret": token.secret}))
+
+
+def seed_large(consumer, user):
+    from django.conf import settings
+    from django.utils import timezone
+
+    from consumers.oauth1.models import AccessToken, Nonce
+
+    secret = "x" * 40  # the same for every filler token: only the rows' number matters here
+    for start in range(0, LARGE_TOKENS, BATCH):
+        AccessToken.objects.bulk_create(
+            AccessToken(consumer=consumer, user=user, key=secrets.token_urlsafe(30), secret=secret,
+                        scopes=consumer.scopes)
+            for _ in range(start, min(start + BATCH, LARGE_TOKENS))
+        )
+    if settings.REDIS_URL:
+        from django.core.cache import cache
+
+        client = cache._cache.get_client(write=True)
+        for start in range(0, LARGE_NONCES, BATCH):
+            pipeline = client.pipeline(transaction=False)
+            for _ in range(BATCH):
+                pipeline.set(cache.make_and_validate_key(f"oauth1-nonce:{secrets.token_hex(32)}"), 1, ex=3600)
+            pipeline.execute()
+    else:
+        expires = timezone.now() + timezone.timedelta(hours=1)
+        for start in range(0, LARGE_NONCES, BATCH):
+            Nonce.objects.bulk_create(Nonce(digest=secrets.token_hex(32), expires_at=expires) for _ in range(BATCH))
 
 
 if __name__ == "__main__":
+    started = time.monotonic()
     main()

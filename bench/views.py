@@ -1,7 +1,6 @@
 """Bench-only views: the same products list as /v2/products, without our authentication."""
-from django.contrib.auth import get_user_model
 from rest_framework.generics import ListAPIView
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from apiv2.models import Product
 from apiv2.serializers import ProductSerializer
@@ -18,5 +17,18 @@ class ReferenceProductList(ListAPIView):
     serializer_class = ProductSerializer
 
     def get_queryset(self):
-        owner = get_user_model().objects.get(username=BENCH_USERNAME)
-        return Product.objects.filter(owner=owner)
+        return Product.objects.filter(owner__username=BENCH_USERNAME)
+
+
+class AuthlibProductList(ReferenceProductList):
+    """The peer: Authlib's OAuth 1 resource protector in front of the same list."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get_authenticators(self):
+        from bench.authlib_peer import AuthlibOAuth1Authentication  # Authlib is a bench-only dependency
+
+        return [AuthlibOAuth1Authentication()]
+
+    def get_queryset(self):
+        return Product.objects.filter(owner=self.request.user)
