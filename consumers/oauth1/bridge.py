@@ -9,7 +9,6 @@ client's state (403) -> the token's account state (403) -> callback and scope ru
 """
 from urllib.parse import parse_qsl
 
-from oauthlib.common import Request as OAuthRequest
 from oauthlib.oauth1 import AccessTokenEndpoint, RequestTokenEndpoint, ResourceEndpoint
 from oauthlib.oauth1.rfc5849.errors import OAuth1Error
 
@@ -167,7 +166,7 @@ def _raise_if(refusal):
         raise refusal
 
 
-def _parameter(oauth_request: OAuthRequest, name):
+def _parameter(oauth_request, name):
     """A signed, non-protocol parameter (query or form body); repeated values are joined."""
     values = [value for key, value in oauth_request.params if key == name]
     return " ".join(values) if values else None

@@ -381,3 +381,37 @@ def test_an_expired_request_token_is_pruned_and_its_access_token_keeps_working(c
     RequestToken.objects.update(expires_at=alice_token.created)
     assert request_tokens_prune() >= 1
     assert signed_send(client, "GET", "/v2/products", app, token=alice_token).status_code == 200
+
+
+def test_unknown_keys_take_the_same_path_as_known_ones(client, app, alice_token, settings):
+    """The dummy paths: an unknown client or token costs the same lookups as a wrong secret, so the
+    answer time does not say which keys exist.
+
+    Counted without REDIS_URL: with it, `consumers.lookup_cache` serves known client keys from Redis
+    and only unknown ones reach the database (reported to the lead; not this module's to change).
+    """
+    settings.REDIS_URL = ""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(**kwargs):
+        with CaptureQueriesContext(connection) as captured:
+            assert signed_send(client, "GET", "/v2/products", app, **kwargs).status_code == 401
+        return len(captured)
+
+    wrong_secret = queries(token=alice_token, consumer_secret="x" * 43)
+    real_key = alice_token.key
+    alice_token.key = "unknown-token-" + "t" * 26
+    unknown_token = queries(token=alice_token)
+    alice_token.key = real_key
+    app.client_id = "unknown-client-" + "c" * 17
+    unknown_client = queries(token=alice_token)
+    assert wrong_secret == unknown_token == unknown_client
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_request_token_by_get_or_post(client, app, method):
+    response = signed_send(client, method, "/oauth/request_token", app, callback="oob")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/x-www-form-urlencoded"
+    assert "oauth_callback_confirmed=true" in response.content.decode()
