@@ -35,6 +35,9 @@ class SignupView(FormView):
         account_signup(username=username, email=form.cleaned_data["email"], password=password)
         # Straight in, through the configured backends: the next step (registering a client) needs a session.
         user = authenticate(self.request, username=username, password=password)
+        if user is None:  # sign-ins from this address are cooling off after failed attempts
+            messages.info(self.request, "Your account is ready. Sign in to continue.")
+            return redirect("login")
         login(self.request, user)
         messages.success(self.request, f"Welcome, {user.get_username()}! Your account is ready.")
         return super().form_valid(form)

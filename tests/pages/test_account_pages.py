@@ -103,3 +103,10 @@ def test_pages_link_the_stylesheet_and_it_is_served(client):
     page = client.get("/").content.decode()
     assert '<link rel="stylesheet" href="/static/site.css">' in page
     assert b"".join(client.get("/static/site.css").streaming_content).startswith(b"/*")
+
+
+def test_signup_still_succeeds_when_sign_ins_are_cooling_off(client, monkeypatch):
+    monkeypatch.setattr("accounts.views.authenticate", lambda request, **credentials: None)
+    response = signup(client)
+    assert response.status_code == 302 and response["Location"] == "/login"
+    assert get_user_model().objects.filter(username="newdev").exists()

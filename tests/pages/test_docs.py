@@ -143,3 +143,19 @@ def test_api_reference_page_serves_its_own_assets(client):
         response = client.get(url)
         assert response.status_code == 200, url
     assert "/v2/schema" in page
+
+
+def test_walkthrough_request_passes_oauthlibs_verification(client):
+    """The same check the OAuth endpoints run: the page's header verifies with the page's secrets."""
+    from oauthlib.common import Request
+    from oauthlib.oauth1.rfc5849 import signature
+
+    page = guide(client)
+    value = lambda name: text_of(page, "data-example", name)  # noqa: E731
+    header = value("authorization_header").removeprefix("Authorization: ")
+    request = Request("http://testserver/v2/products?page=2", "GET", headers={"Authorization": header})
+    request.params = signature.collect_parameters(uri_query="page=2", headers={"Authorization": header})
+    request.signature = dict(signature.collect_parameters(
+        headers={"Authorization": header}, exclude_oauth_signature=False))["oauth_signature"]
+    assert signature.verify_hmac_sha1(request, value("client_secret"), value("token_secret"))
+    assert not signature.verify_hmac_sha1(request, "wrong", value("token_secret"))
