@@ -61,7 +61,7 @@ class ApiRootSchema(OpenApiViewExtension):
         })
 
         class Fixed(self.target_class):
-            @extend_schema(summary="The authenticated account, scheme and scopes",
+            @extend_schema(summary="The authenticated account, scheme and scopes", tags=["account"],
                            description="Needs the `account:read` scope.", responses={200: body})
             def get(self, request):
                 return super().get(request)

@@ -74,3 +74,4 @@ class ApiReferenceView(SpectacularSwaggerView):
     throttle_classes = []
     url_name = "api-schema"
     title = "API reference (/v2)"
+    template_name = "docs/api_reference.html"
