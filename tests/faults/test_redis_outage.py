@@ -77,3 +77,28 @@ def test_basic_survives_a_redis_outage_and_uses_redis_again_when_it_returns(priv
         assert statuses() == [200] * 4
         assert requests.get(f"{base_url}/v2/status", timeout=30).status_code == 200
         assert private_redis.keys(), "the workers should use Redis again without a restart"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_oauth_refuses_with_503_while_the_nonce_store_is_down_and_recovers(private_redis, password):
+    from requests_oauthlib import OAuth1
+
+    from tests.factories import make_access_token
+
+    user = make_user("Aladdin", password=password)
+    consumer = make_consumer(user)
+    token = make_access_token(consumer, user)
+    auth = OAuth1(consumer.client_key, consumer.client_secret, token.key, token.secret)
+    with gunicorn_server(workers=2, extra_env={"REDIS_URL": private_redis.url}) as base_url:
+        def call():
+            return requests.get(f"{base_url}/v2/products", auth=auth, timeout=30)
+
+        assert call().status_code == 200
+        private_redis.stop()
+        refused = call()
+        assert refused.status_code == 503
+        body = refused.json()
+        assert (body["status"], body["message"], body["reference"]) == (503, "Service Unavailable", "")
+        assert body["additional"]  # says to try again shortly
+        private_redis.start()
+        assert [call().status_code for _ in range(3)] == [200] * 3
