@@ -1,0 +1,19 @@
+"""`manage.py prune_expired`: delete expired nonces and request tokens so no table grows without bound.
+
+Both are also pruned now and then as requests arrive; schedule this as well (cron, a systemd timer)
+on deployments that keep nonces in the database, e.g. every 10 minutes:
+    */10 * * * * cd /srv/api && .venv/bin/python manage.py prune_expired
+"""
+from django.core.management.base import BaseCommand
+
+from consumers.oauth1.nonces import nonces_prune
+from consumers.oauth1.services import request_tokens_prune
+
+
+class Command(BaseCommand):
+    help = "Delete expired OAuth nonces and request tokens."
+
+    def handle(self, *args, **options):
+        nonces = nonces_prune()
+        request_tokens = request_tokens_prune()
+        self.stdout.write(f"Deleted {nonces} expired nonce(s) and {request_tokens} expired request token(s).")
