@@ -10,6 +10,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views import View
 from django.views.generic import ListView
 from rest_framework.permissions import AllowAny
@@ -54,6 +56,7 @@ class AccessTokenView(TokenEndpointView):
 # --- The authorize page (RFC 5849 §2.2) -----------------------------------------------------------------
 
 
+@method_decorator(never_cache, name="dispatch")  # the oob answer shows a verifier
 class AuthorizeView(LoginRequiredMixin, View):
     """Shows what the app asks for; Authorize sends the user back with a verifier, Deny without.
 

@@ -76,6 +76,7 @@ def test_authorize_with_oob_shows_the_verifier_in_a_code_element(browser, app):
     assert response.status_code == 200
     request_token.refresh_from_db()
     assert f"<code id=\"oauth-verifier\">{request_token.verifier}</code>" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_deny_redirects_without_a_verifier_and_ends_the_token(browser, app):
