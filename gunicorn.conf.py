@@ -8,4 +8,7 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # The path only, never the query string: an OAuth PLAINTEXT signature or a client key may travel there.
 accesslog = os.environ.get("ACCESS_LOG", "-")
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
-forwarded_allow_ips = "127.0.0.1,::1"
+# Whether X-Forwarded-Proto marks a request as HTTPS is Django's call (TRUST_X_FORWARDED_PROTO ->
+# SECURE_PROXY_SSL_HEADER). gunicorn would otherwise set the https scheme itself for loopback peers,
+# and Django's is_secure() would believe it even with that setting off.
+secure_scheme_headers = {}

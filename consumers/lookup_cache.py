@@ -5,16 +5,22 @@ loads them. The owner's password hash never enters the cache: only a keyed diges
 all the Basic fast path compares. Writers forget snapshots through `consumers.signals` (any save of
 a client, its owner or the owner's account) and `consumer_mark_used` (a queryset update).
 """
+import hashlib
+
 from django.conf import settings
 from django.db import transaction
 
 from apiproject.shared_cache import cache_delete_many, cache_get, cache_set
 
 SNAPSHOT_SECONDS = 60
+# Unknown keys are remembered too, so that a known and an unknown key take the same path and time:
+# otherwise answering from Redis for one and from the database for the other tells them apart.
+UNKNOWN = "unknown"
 
 
 def snapshot_key(client_key):
-    return f"consumer-snapshot:{client_key}"
+    # Hashed: an unknown key is whatever a caller sent, of any length and alphabet.
+    return f"consumer-snapshot:{hashlib.sha256(client_key.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
 def remembered_consumer(client_key):
@@ -22,9 +28,10 @@ def remembered_consumer(client_key):
     return cache_get(snapshot_key(client_key)) if settings.REDIS_URL else None
 
 
-def remember_consumer(consumer):
+def remember_consumer(client_key, consumer):
+    """`consumer` may be None: the key is then remembered as unknown."""
     if settings.REDIS_URL:
-        cache_set(snapshot_key(consumer.client_id), consumer, SNAPSHOT_SECONDS)
+        cache_set(snapshot_key(client_key), UNKNOWN if consumer is None else consumer, SNAPSHOT_SECONDS)
 
 
 def forget_consumers(client_keys):

@@ -2,7 +2,7 @@
 from django.db.models import F
 
 from accounts.verified_passwords import fingerprint_of_hash
-from consumers.lookup_cache import remember_consumer, remembered_consumer
+from consumers.lookup_cache import UNKNOWN, remember_consumer, remembered_consumer
 from consumers.models import Consumer
 
 
@@ -12,6 +12,8 @@ def consumer_get_by_key(client_key):
     if not client_key:
         return None
     consumer = remembered_consumer(client_key)
+    if consumer == UNKNOWN:
+        return None
     if consumer is None:
         consumer = (
             Consumer.objects.select_related("user")
@@ -20,12 +22,11 @@ def consumer_get_by_key(client_key):
             .filter(client_id=client_key)
             .first()
         )
-        if consumer is None:
-            return None
-        # The cached copy carries a keyed digest of the owner's password hash, never the hash.
-        consumer.user.password_fingerprint = fingerprint_of_hash(consumer.owner_password)
-        del consumer.owner_password
-        remember_consumer(consumer)
+        if consumer is not None:
+            # The cached copy carries a keyed digest of the owner's password hash, never the hash.
+            consumer.user.password_fingerprint = fingerprint_of_hash(consumer.owner_password)
+            del consumer.owner_password
+        remember_consumer(client_key, consumer)
     return consumer
 
 

@@ -115,3 +115,16 @@ def test_warm_basic_authentication_costs_at_most_two_database_queries(key):
     # owner and state, one to read the digest from the database cache.
     budget = 0 if settings.REDIS_URL else 2
     assert len(queries) <= budget, [q["sql"] for q in queries]
+
+
+def test_a_key_registered_after_it_was_asked_for_works_at_once(client, db, counting_hasher):
+    """Unknown keys are remembered (so they take the known keys' path); registering one forgets that."""
+    from consumers.models import Consumer
+
+    user = make_user("Aladdin", password=PASSWORD)
+    assert call(client, Consumer(client_id="later-key")).status_code == 403
+    later = make_consumer(user)
+    Consumer.objects.filter(pk=later.pk).update(client_id="later-key")
+    later.refresh_from_db()
+    later.save()  # any save of the client forgets what was remembered about its key
+    assert call(client, later).status_code == 200
