@@ -9,11 +9,11 @@ import binascii
 from django.views.decorators.debug import sensitive_variables
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
-from accounts.policy import state_refusal
+from accounts.policy import account_refusal
 from accounts.verified_passwords import verified_user
 from apiv2.credentials import ApiCredentials
 from apiv2.errors import ClientKeyMissing, ClientKeyNotOwned, CouldNotAuthenticate
-from consumers.policy import client_key_refusal, owner_state
+from consumers.policy import client_key_refusal
 from consumers.selectors import consumer_get_by_key
 from consumers.services import consumer_mark_used
 
@@ -64,7 +64,7 @@ class ClientKeyBasicAuthentication(BaseAuthentication):
         if refusal is None and consumer.user_id != user.pk:
             refusal = ClientKeyNotOwned()
         # The owner is the authenticated account here, so its state came with the key.
-        refusal = refusal or state_refusal(owner_state(consumer))
+        refusal = refusal or account_refusal(consumer.user)
         if refusal is not None:
             raise refusal
         consumer_mark_used(consumer=consumer)

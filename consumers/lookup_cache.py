@@ -1,43 +1,53 @@
-"""Client-key lookups remembered in the shared cache, forgotten whenever their source changes.
+"""Credential lookups remembered in the shared cache (Redis only), forgotten whenever their source changes.
 
-A snapshot is the client with its owner and the owner's account state, as `consumer_get_by_key`
-loads them. The owner's password hash never enters the cache: only a keyed digest of it, which is
-all the Basic fast path compares. Writers forget snapshots through `consumers.signals` (any save of
-a client, its owner or the owner's account) and `consumer_mark_used` (a queryset update).
+Two kinds of snapshot: a client with its owner and the owner's account state (by client key), and
+an access token with its user and the user's account state (by token key). Neither holds a password
+hash (only a keyed digest of it) nor a plaintext secret (see `consumers.secret_box`). Writers
+forget snapshots through `consumers.signals` (any save of a client, token, user or account state)
+and through the last-used marks, which are queryset updates that send no signal.
 """
 import hashlib
 
 from django.conf import settings
 from django.db import transaction
 
-from apiproject.shared_cache import cache_delete_many, cache_get, cache_set
+from apiproject.shared_cache import cache_delete_many, cache_get_many, cache_set
 
 SNAPSHOT_SECONDS = 60
 # Unknown keys are remembered too, so that a known and an unknown key take the same path and time:
 # otherwise answering from Redis for one and from the database for the other tells them apart.
 UNKNOWN = "unknown"
+CONSUMER = "consumer"
+ACCESS_TOKEN = "access-token"
 
 
-def snapshot_key(client_key):
+def snapshot_key(kind, key):
     # Hashed: an unknown key is whatever a caller sent, of any length and alphabet.
-    return f"consumer-snapshot:{hashlib.sha256(client_key.encode('utf-8', 'surrogatepass')).hexdigest()}"
+    return f"{kind}-snapshot:{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
-def remembered_consumer(client_key):
-    # Only Redis is faster than the one query it replaces; the database cache would cost the same.
-    return cache_get(snapshot_key(client_key)) if settings.REDIS_URL else None
+def remembered(*wanted):
+    """For each (kind, key): the snapshot, UNKNOWN, or None when nothing is remembered; one round trip.
+
+    Only Redis is faster than the query it replaces: with the database cache nothing is remembered.
+    """
+    if not settings.REDIS_URL:
+        return [None] * len(wanted)
+    names = [snapshot_key(kind, key) for kind, key in wanted]
+    found = cache_get_many(names) or {}
+    return [found.get(name) for name in names]
 
 
-def remember_consumer(client_key, consumer):
-    """`consumer` may be None: the key is then remembered as unknown."""
+def remember(kind, key, value):
+    """`value` None remembers the key as unknown."""
     if settings.REDIS_URL:
-        cache_set(snapshot_key(client_key), UNKNOWN if consumer is None else consumer, SNAPSHOT_SECONDS)
+        cache_set(snapshot_key(kind, key), UNKNOWN if value is None else value, SNAPSHOT_SECONDS)
 
 
-def forget_consumers(client_keys):
+def forget(kind, keys):
     """Forget now, and again after the transaction commits, so no request re-caches the old row."""
-    keys = [snapshot_key(client_key) for client_key in client_keys]
-    if not keys or not settings.REDIS_URL:
+    names = [snapshot_key(kind, key) for key in keys]
+    if not names or not settings.REDIS_URL:
         return
-    cache_delete_many(keys)
-    transaction.on_commit(lambda: cache_delete_many(keys))
+    cache_delete_many(names)
+    transaction.on_commit(lambda: cache_delete_many(names))

@@ -14,13 +14,6 @@ def client_key_refusal(consumer):
 def consumer_refusal(consumer):
     """The key's own refusal, else its owner's: a disabled developer's keys stop for everyone."""
     refusal = client_key_refusal(consumer)
-    if refusal is None and owner_state(consumer) == AccountState.DISABLED:
+    if refusal is None and account_state(consumer.user) == AccountState.DISABLED:
         refusal = AccountDisabled()
     return refusal
-
-
-def owner_state(consumer):
-    """The owner's account state, from the selector's annotation when it was loaded with one."""
-    if hasattr(consumer, "owner_state"):
-        return consumer.owner_state or AccountState.ACTIVE
-    return account_state(consumer.user)

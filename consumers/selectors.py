@@ -1,32 +1,45 @@
 """Reads of registered clients."""
 from django.db.models import F
 
+from accounts.policy import attach_loaded_state
 from accounts.verified_passwords import fingerprint_of_hash
-from consumers.lookup_cache import UNKNOWN, remember_consumer, remembered_consumer
+from consumers.lookup_cache import CONSUMER, UNKNOWN, remember, remembered
 from consumers.models import Consumer
 
 
 def consumer_get_by_key(client_key):
     """The client with this key, revoked or not, or None: with its owner and the owner's account
-    state (`owner_state`, None meaning active), from the shared cache or in one query."""
+    state, from the shared cache or in one query."""
     if not client_key:
         return None
-    consumer = remembered_consumer(client_key)
-    if consumer == UNKNOWN:
-        return None
+    (consumer,) = remembered((CONSUMER, client_key))
     if consumer is None:
-        consumer = (
-            Consumer.objects.select_related("user")
-            .defer("user__password")
-            .annotate(owner_state=F("user__api_account__state"), owner_password=F("user__password"))
-            .filter(client_id=client_key)
-            .first()
-        )
-        if consumer is not None:
-            # The cached copy carries a keyed digest of the owner's password hash, never the hash.
-            consumer.user.password_fingerprint = fingerprint_of_hash(consumer.owner_password)
-            del consumer.owner_password
-        remember_consumer(client_key, consumer)
+        consumer = consumer_load(client_key)
+    return None if consumer == UNKNOWN else consumer
+
+
+def consumer_load(client_key):
+    """From the database, remembering the answer (unknown keys too)."""
+    consumer = consumer_queryset().filter(client_id=client_key).first()
+    if consumer is not None:
+        consumer_prepare(consumer)
+    remember(CONSUMER, client_key, consumer)
+    return consumer
+
+
+def consumer_queryset():
+    return (
+        Consumer.objects.select_related("user")
+        .defer("user__password")
+        .annotate(owner_state=F("user__api_account__state"), owner_password=F("user__password"))
+    )
+
+
+def consumer_prepare(consumer):
+    """Attach the owner's state; keep a keyed digest of the owner's password hash, never the hash."""
+    attach_loaded_state(consumer.user, consumer.owner_state)
+    consumer.user.password_fingerprint = fingerprint_of_hash(consumer.owner_password)
+    del consumer.owner_state, consumer.owner_password
     return consumer
 
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from consumers.lookup_cache import forget_consumers
+from consumers.lookup_cache import CONSUMER, forget
 from consumers.models import Consumer, generate_client_secret
 from consumers.scopes import ALL_SCOPES, parse_scopes
 
@@ -51,7 +51,7 @@ def consumer_mark_used(*, consumer):
         return
     Consumer.objects.filter(pk=consumer.pk).update(last_used=now)
     consumer.last_used = now
-    forget_consumers([consumer.client_id])  # update() sends no signal; the snapshot holds last_used
+    forget(CONSUMER, [consumer.client_id])  # update() sends no signal; the snapshot holds last_used
 
 
 def consumer_update(*, consumer, name, description="", website="", callback_url=""):

@@ -1,4 +1,4 @@
-"""Forget cached client lookups whenever a client, its owner or the owner's account state changes.
+"""Forget cached credential lookups whenever a client, a token, a user or an account state changes.
 
 Signals, not service calls, because these rows are also written by the admin, by Django's auth
 (password changes, last login) and by other apps' services: every save must invalidate.
@@ -8,20 +8,34 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import ApiAccount
-from consumers.lookup_cache import forget_consumers
+from consumers.lookup_cache import ACCESS_TOKEN, CONSUMER, forget
 from consumers.models import Consumer
+from consumers.oauth1.models import AccessToken
 
 
 @receiver([post_save, post_delete], sender=Consumer)
 def forget_changed_consumer(sender, instance, **kwargs):
-    forget_consumers([instance.client_id])
+    forget(CONSUMER, [instance.client_id])
+
+
+@receiver([post_save, post_delete], sender=AccessToken)
+def forget_changed_access_token(sender, instance, **kwargs):
+    forget(ACCESS_TOKEN, [instance.key])
 
 
 @receiver([post_save, post_delete], sender=settings.AUTH_USER_MODEL)
-def forget_consumers_of_changed_user(sender, instance, **kwargs):
-    forget_consumers(Consumer.objects.filter(user_id=instance.pk).values_list("client_id", flat=True))
+def forget_credentials_of_changed_user(sender, instance, **kwargs):
+    forget_credentials_of(instance.pk)
 
 
 @receiver([post_save, post_delete], sender=ApiAccount)
-def forget_consumers_of_changed_account(sender, instance, **kwargs):
-    forget_consumers(Consumer.objects.filter(user_id=instance.user_id).values_list("client_id", flat=True))
+def forget_credentials_of_changed_account(sender, instance, **kwargs):
+    forget_credentials_of(instance.user_id)
+
+
+def forget_credentials_of(user_id):
+    """The user's own clients (as owner) and the access tokens that act for the user."""
+    if not settings.REDIS_URL:
+        return
+    forget(CONSUMER, Consumer.objects.filter(user_id=user_id).values_list("client_id", flat=True))
+    forget(ACCESS_TOKEN, AccessToken.objects.filter(user_id=user_id).values_list("key", flat=True))

@@ -16,7 +16,7 @@ from accounts.policy import account_refusal
 from apiv2.errors import ApiError, CouldNotAuthenticate
 from consumers.oauth1.policy import callback_refusal, granted_scopes, plaintext_refusal
 from consumers.oauth1.tokens import generate_token
-from consumers.oauth1.validator import OAuth1Validator
+from consumers.oauth1.validator import OAuth1Validator, ResourceRequestValidator
 from consumers.policy import consumer_refusal
 
 FORM = "application/x-www-form-urlencoded"
@@ -24,6 +24,7 @@ INVALID = "Invalid OAuth signature or credentials."
 MALFORMED = "Malformed OAuth request: parameters must be percent-encoded key=value pairs."
 
 validator = OAuth1Validator()
+resource_validator = ResourceRequestValidator()
 
 
 # --- Reading a Django request -----------------------------------------------------------------------
@@ -103,7 +104,7 @@ def issue_access_token(django_request):
 
 def verify_resource_request(django_request):
     """The access token a signed API request is made with (RFC 5849 §3.2), once every rule passed."""
-    endpoint = ResourceEndpoint(validator, token_generator=generate_token)
+    endpoint = ResourceEndpoint(resource_validator, token_generator=generate_token)
     oauth_request = parse(endpoint, django_request)
     if not oauth_request.resource_owner_key:
         raise CouldNotAuthenticate("API requests must be signed with an access token (oauth_token).")

@@ -1,7 +1,11 @@
 """Reads of OAuth 1.0a tokens. Each returns only tokens that may still be used, or None."""
+from django.conf import settings
 from django.db.models import F
 
+from accounts.policy import attach_loaded_state
+from consumers.lookup_cache import ACCESS_TOKEN, CONSUMER, UNKNOWN, remember, remembered
 from consumers.oauth1.models import AccessToken, RequestToken
+from consumers.selectors import consumer_load, consumer_prepare
 
 
 def request_token_get(*, consumer_key, key):
@@ -28,13 +32,78 @@ def request_token_get_for_authorization(key):
 
 
 def access_token_get(*, consumer_key, key):
-    """A live access token of the client with `consumer_key`, with its user, in one query."""
+    """A live access token of the client with `consumer_key`, with its user and the user's account
+    state: from the shared cache or in one query."""
+    (token,) = remembered((ACCESS_TOKEN, key))
+    if token is None:
+        token = _access_token_load(key)
+    return _of_client(token, consumer_key)
+
+
+def resource_credentials(*, consumer_key, token_key):
+    """(client, access token) for a signed API request: both from one cache round trip, or both from
+    one query without Redis; (None, None) unless the live token belongs to that client.
+
+    An unknown token ends the lookup (its request is refused as unknown whatever the client), so
+    known and unknown keys cost the same lookups and the answer time does not tell them apart.
+    """
+    if settings.REDIS_URL:
+        consumer, token = remembered((CONSUMER, consumer_key), (ACCESS_TOKEN, token_key))
+        token = _of_client(_access_token_load(token_key) if token is None else token, consumer_key)
+        if token is None:
+            return None, None
+        consumer = consumer_load(consumer_key) if consumer is None else consumer
+        if consumer == UNKNOWN:
+            return None, None
+    else:
+        token = (
+            _access_token_queryset()
+            .select_related("consumer", "consumer__user")
+            .defer("consumer__user__password")
+            .annotate(owner_state=F("consumer__user__api_account__state"),
+                      owner_password=F("consumer__user__password"))
+            .filter(key=token_key, consumer__client_id=consumer_key)
+            .first()
+        )
+        if token is None:
+            return None, None
+        consumer = token.consumer
+        consumer.owner_state, consumer.owner_password = token.owner_state, token.owner_password
+        del token.owner_state, token.owner_password
+        consumer_prepare(consumer)
+        _access_token_prepare(token)
+    token.consumer = consumer  # a token snapshot holds no client: the client's own is forgotten apart
+    return consumer, token
+
+
+def _access_token_queryset():
     return (
         AccessToken.objects.live()
         .select_related("user")
-        .filter(consumer__client_id=consumer_key, key=key)
-        .first()
+        .defer("user__password")
+        .annotate(user_state=F("user__api_account__state"), consumer_key=F("consumer__client_id"))
     )
+
+
+def _access_token_prepare(token):
+    attach_loaded_state(token.user, token.user_state)
+    del token.user_state
+    return token
+
+
+def _access_token_load(key):
+    """From the database, remembering the answer (unknown and revoked tokens too, as unknown)."""
+    token = _access_token_queryset().filter(key=key).first()
+    if token is not None:
+        _access_token_prepare(token)
+    remember(ACCESS_TOKEN, key, token)
+    return token
+
+
+def _of_client(token, consumer_key):
+    if token is None or token == UNKNOWN or token.consumer_key != consumer_key:
+        return None
+    return token
 
 
 def authorized_apps_of(user):

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apiv2.errors import CouldNotAuthenticate
+from consumers.lookup_cache import ACCESS_TOKEN, forget
 from consumers.oauth1.models import AccessToken, RequestToken
 from consumers.oauth1.tokens import generate_token
 
@@ -91,3 +92,4 @@ def access_token_mark_used(*, access_token):
         return
     AccessToken.objects.filter(pk=access_token.pk).update(last_used=now)
     access_token.last_used = now
+    forget(ACCESS_TOKEN, [access_token.key])  # update() sends no signal; the snapshot holds last_used

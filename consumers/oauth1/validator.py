@@ -157,3 +157,20 @@ class OAuth1Validator(RequestValidator):
     def validate_realms(self, client_key, token, request, uri=None, realms=None):
         """Scopes are enforced per view by `apiv2.permissions`."""
         return True
+
+
+class ResourceRequestValidator(OAuth1Validator):
+    """For signed API requests, where the token is always an access token: the client and the token
+    are loaded together (one cache round trip, or one query), as every such request needs both."""
+
+    def validate_client_key(self, client_key, request):
+        request.consumer, request.access_token = selectors.resource_credentials(
+            consumer_key=client_key, token_key=request.resource_owner_key or ""
+        )
+        return request.consumer is not None
+
+    def validate_access_token(self, client_key, token, request):
+        access_token = getattr(request, "access_token", None)
+        if access_token is None or access_token.key != token:
+            return False
+        return True

@@ -387,8 +387,8 @@ def test_unknown_keys_take_the_same_path_as_known_ones(client, app, alice_token,
     """The dummy paths: an unknown client or token costs the same lookups as a wrong secret, so the
     answer time does not say which keys exist.
 
-    Counted without REDIS_URL: with it, `consumers.lookup_cache` serves known client keys from Redis
-    and only unknown ones reach the database (reported to the lead; not this module's to change).
+    Counted on the database path; with Redis, unknown keys are remembered like known ones and both
+    cost the same cache round trip.
     """
     settings.REDIS_URL = ""
     from django.db import connection
