@@ -1,13 +1,12 @@
 """Seeds the bench database (run as a child process with the production environment).
 
-Prints one JSON line: the credentials the scenarios sign with. `--mode large` adds 100,000 access
-tokens and 1,000,000 nonces to the stores the product reads, to show that lookups stay flat.
+Prints one JSON line: the credentials the scenarios sign with. `--add-large KEY` then adds 100,000
+access tokens and 1,000,000 nonces to the stores the product reads, to show that lookups stay flat.
 """
 import argparse
 import json
 import os
 import secrets
-import time
 
 import django
 
@@ -18,10 +17,18 @@ BATCH = 10_000
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--mode", choices=["normal", "large"], default="normal")
+    parser.add_argument("--add-large", metavar="CLIENT_KEY",
+                        help="add 100,000 access tokens and 1,000,000 nonces for this seeded client")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     django.setup()
+    if args.add_large:
+        from consumers.models import Consumer
+
+        consumer = Consumer.objects.select_related("user").get(client_id=args.add_large)
+        seed_large(consumer, consumer.user)
+        print(json.dumps({"added": "large"}))
+        return
 
     from django.contrib.auth import get_user_model
 
@@ -39,8 +46,6 @@ def main():
     consumer = consumer_register(user=user, name="Bench client")
     token = AccessToken.objects.create(consumer=consumer, user=user, key=generate_token(),
                                        secret=generate_token(), scopes=consumer.scopes)
-    if args.mode == "large":
-        seed_large(consumer, user)
     print(json.dumps({"username": BENCH_USERNAME, "password": PASSWORD,
                       "client_key": consumer.client_key, "client_secret": consumer.client_secret,
                       "token_key": token.key, "token_secret": token.secret}))
@@ -72,8 +77,20 @@ def seed_large(consumer, user):
         expires = timezone.now() + timezone.timedelta(hours=1)
         for start in range(0, LARGE_NONCES, BATCH):
             Nonce.objects.bulk_create(Nonce(digest=secrets.token_hex(32), expires_at=expires) for _ in range(BATCH))
+    settle()
+
+
+def settle():
+    """Let the database finish with the bulk load (fresh statistics, no autovacuum racing the load)."""
+    from django.db import connection
+
+    tables = ["consumers_accesstoken", "consumers_nonce"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
+        else:
+            cursor.execute("ANALYZE")
 
 
 if __name__ == "__main__":
-    started = time.monotonic()
     main()
