@@ -36,7 +36,8 @@ screenshots: $(STAMP) chromium
 	$(PY) -m pytest tests/pages/screenshots.py -q -p no:cacheprovider
 
 # Load on loopback with wrk against gunicorn with production settings; prints a table and JSON.
-# BENCH_MODE=large seeds 100,000 access tokens and 1,000,000 nonces first. BENCH_SECONDS per scenario.
+# BENCH_MODE=large then seeds 100,000 access tokens and 1,000,000 nonces and measures OAuth again.
+# BENCH_SECONDS per scenario and round, BENCH_ROUNDS rounds (the median counts).
 bench: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m pip install --quiet -r requirements-bench.txt
