@@ -2,6 +2,8 @@
 
 With DEBUG off this is a production deployment: HTTPS only, HSTS, secure cookies.
 """
+import base64
+import hashlib
 import os
 from pathlib import Path
 
@@ -20,6 +22,17 @@ _DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY") or (_DEVELOPMENT_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+
+# Fernet keys for the client and token secrets stored in the database (`consumers.secret_box`),
+# apart from SECRET_KEY: the first encrypts, every one decrypts (rotation). Without them and with
+# DEBUG off, the start-up check in `apiproject.checks` fails. Make one with
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
+_DEVELOPMENT_ENCRYPTION_KEY = base64.urlsafe_b64encode(
+    hashlib.sha256(b"development-only-secret-encryption-key-never-use-in-production").digest()
+).decode()
+SECRET_ENCRYPTION_KEYS = env_list("SECRET_ENCRYPTION_KEYS", "") or (
+    [_DEVELOPMENT_ENCRYPTION_KEY] if DEBUG else []
+)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 

@@ -6,6 +6,8 @@ Redis when DATABASE_URL and REDIS_URL are set.
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+# In the environment, so the servers a test starts (gunicorn) open the secrets the tests stored.
+os.environ.setdefault("SECRET_ENCRYPTION_KEYS", "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGU=")
 
 from apiproject.settings import *  # noqa: E402,F401,F403
 from apiproject.settings import BASE_DIR, CACHES, DATABASES  # noqa: E402

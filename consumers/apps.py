@@ -7,3 +7,4 @@ class ConsumersConfig(AppConfig):
 
     def ready(self):
         from consumers import signals  # noqa: F401 - connects the cache invalidation receivers
+        from apiproject import checks  # noqa: F401 - registers the start-up configuration checks

@@ -9,6 +9,8 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from consumers.secret_box import EncryptedSecretField, SealedSecretsMixin
+
 
 def generate_client_key():
     return secrets.token_urlsafe(24)  # 192 bits, 32 URL-safe characters
@@ -23,13 +25,13 @@ class ConsumerQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True)
 
 
-class Consumer(models.Model):
+class Consumer(SealedSecretsMixin, models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consumers")
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     website = models.URLField(blank=True)
     client_id = models.CharField("client key", max_length=100, unique=True, default=generate_client_key)
-    client_secret = models.CharField(max_length=255, default=generate_client_secret)
+    client_secret = EncryptedSecretField(max_length=255, default=generate_client_secret)
     scopes = models.CharField(max_length=255, help_text="Space-separated scope names.")
     callback_url = models.URLField(
         blank=True, help_text="OAuth callbacks must fall under this URL; empty allows only oob."
@@ -40,6 +42,7 @@ class Consumer(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = ConsumerQuerySet.as_manager()
+    sealed_secret_fields = ("client_secret",)
 
     class Meta:
         ordering = ["-created", "-id"]

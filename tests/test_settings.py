@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PRODUCTION_KEY = "k3Y-for-tests-only-0123456789-abcdefghijklmnopqrstuvwxyzABCDEFGH"
@@ -12,7 +13,7 @@ PRODUCTION_KEY = "k3Y-for-tests-only-0123456789-abcdefghijklmnopqrstuvwxyzABCDEF
 
 def manage(*args, **env):
     base = {k: v for k, v in os.environ.items()
-            if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+            if k not in {"DEBUG", "SECRET_KEY", "SECRET_ENCRYPTION_KEYS", "DJANGO_SETTINGS_MODULE"}}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env={**base, **env},
                           capture_output=True, text=True, timeout=120)
 
@@ -29,8 +30,23 @@ def test_debug_mode_starts_with_nothing_configured():
 
 
 def test_production_settings_pass_the_deploy_check():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=PRODUCTION_KEY)
+    result = manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=PRODUCTION_KEY,
+                    SECRET_ENCRYPTION_KEYS=Fernet.generate_key().decode())
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_without_a_secret_encryption_key_fails_the_check():
+    result = manage("check", "--deploy", SECRET_KEY=PRODUCTION_KEY)
+    assert result.returncode != 0
+    assert "apiproject.E001" in result.stderr and "SECRET_ENCRYPTION_KEYS is not set" in result.stderr
+
+
+def test_a_malformed_secret_encryption_key_fails_the_check():
+    good = Fernet.generate_key().decode()
+    result = manage("check", SECRET_KEY=PRODUCTION_KEY, SECRET_ENCRYPTION_KEYS=f"{good},not-a-fernet-key")
+    assert result.returncode != 0
+    assert "apiproject.E002" in result.stderr and "key 2 is not a Fernet key" in result.stderr
+    assert "not-a-fernet-key" not in result.stderr  # a key is never echoed
 
 
 @pytest.mark.django_db

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from consumers.secret_box import EncryptedSecretField, SealedSecretsMixin
+
 
 class RequestTokenQuerySet(models.QuerySet):
     def live(self):
@@ -13,12 +15,12 @@ class RequestTokenQuerySet(models.QuerySet):
         return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())
 
 
-class RequestToken(models.Model):
+class RequestToken(SealedSecretsMixin, models.Model):
     """Temporary credentials (RFC 5849 §2.1): single-use, short-lived, authorized by one user."""
 
     consumer = models.ForeignKey("consumers.Consumer", on_delete=models.CASCADE, related_name="request_tokens")
     key = models.CharField(max_length=64, unique=True)
-    secret = models.CharField(max_length=64)
+    secret = EncryptedSecretField(max_length=255)
     callback = models.CharField(max_length=2048, help_text='"oob" or a URL under the client\'s callback.')
     scopes = models.CharField(max_length=255, help_text="Space-separated scope names.")
     user = models.ForeignKey(
@@ -32,6 +34,7 @@ class RequestToken(models.Model):
     expires_at = models.DateTimeField()
 
     objects = RequestTokenQuerySet.as_manager()
+    sealed_secret_fields = ("secret",)
 
     class Meta:
         verbose_name = "OAuth request token"
@@ -53,7 +56,7 @@ class AccessTokenQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True)
 
 
-class AccessToken(models.Model):
+class AccessToken(SealedSecretsMixin, models.Model):
     """Token credentials (RFC 5849 §2.3): act for `user` through `consumer` until revoked."""
 
     consumer = models.ForeignKey("consumers.Consumer", on_delete=models.CASCADE, related_name="access_tokens")
@@ -65,13 +68,14 @@ class AccessToken(models.Model):
         RequestToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="access_token"
     )
     key = models.CharField(max_length=64, unique=True)
-    secret = models.CharField(max_length=64)
+    secret = EncryptedSecretField(max_length=255)
     scopes = models.CharField(max_length=255, help_text="Space-separated scope names.")
     created = models.DateTimeField(auto_now_add=True)
     last_used = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = AccessTokenQuerySet.as_manager()
+    sealed_secret_fields = ("secret",)
 
     class Meta:
         ordering = ["-created", "-id"]
