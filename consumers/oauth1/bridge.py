@@ -14,6 +14,7 @@ from oauthlib.oauth1.rfc5849.errors import OAuth1Error
 
 from accounts.policy import account_refusal
 from apiv2.errors import ApiError, CouldNotAuthenticate
+from consumers.oauth1.nonces import nonce_record
 from consumers.oauth1.policy import callback_refusal, granted_scopes, plaintext_refusal
 from consumers.oauth1.tokens import generate_token
 from consumers.oauth1.validator import OAuth1Validator, ResourceRequestValidator
@@ -123,8 +124,9 @@ def _verify(validate, oauth_request):
     """Run oauthlib's validation; raise the refusal unless signature, key, token and nonce are good.
 
     The reasons never say which of key, token or secret was wrong: that would tell a stranger which
-    keys exist. Only a stale or replayed nonce (checked before anything is looked up), or a wrong
-    verifier presented with otherwise good credentials, get their own words.
+    keys exist. Only a stale timestamp (checked before anything is looked up), a replayed nonce
+    (recorded once the signature is good), or a wrong verifier presented with otherwise good
+    credentials, get their own words.
     """
     try:
         valid, checked = validate(oauth_request)
@@ -134,6 +136,8 @@ def _verify(validate, oauth_request):
         raise ApiError(MALFORMED) from None
     if valid:
         _copy_loaded(checked, oauth_request)
+        _raise_if(nonce_record(consumer_key=oauth_request.client_key, token=oauth_request.resource_owner_key,
+                               timestamp=oauth_request.timestamp, nonce=oauth_request.nonce))
         return
     checked = checked or oauth_request
     nonce_refusal = getattr(checked, "nonce_refusal", None)

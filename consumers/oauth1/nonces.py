@@ -31,15 +31,31 @@ REPLAYED = "This nonce was already used."
 
 def nonce_use(*, consumer_key, token, timestamp, nonce):
     """Record the nonce; None when it is fresh, else the refusal (stale timestamp or replay)."""
+    return timestamp_refusal(timestamp) or nonce_record(
+        consumer_key=consumer_key, token=token, timestamp=timestamp, nonce=nonce
+    )
+
+
+def timestamp_refusal(timestamp):
+    """None when the timestamp is within the window, else the refusal. Checked before anything else."""
     try:
         stamp = int(timestamp)
     except (TypeError, ValueError):
         return CouldNotAuthenticate(STALE)
-    now = time.time()
-    if abs(now - stamp) > WINDOW_SECONDS:
+    if abs(time.time() - stamp) > WINDOW_SECONDS:
         return CouldNotAuthenticate(STALE)
+    return None
+
+
+def nonce_record(*, consumer_key, token, timestamp, nonce):
+    """Record the nonce of a request whose timestamp passed; None when fresh, else the replay refusal.
+
+    The bridge calls this once the signature is known good, so only holders of a client's secret can
+    add nonces: strangers with made-up keys cannot grow the store.
+    """
+    stamp = int(timestamp)
     digest = hashlib.sha256("\n".join((consumer_key, token or "", str(stamp), nonce)).encode()).hexdigest()
-    keep_for = int(stamp + WINDOW_SECONDS + CLOCK_SKEW_SECONDS - now) + 1
+    keep_for = int(stamp + WINDOW_SECONDS + CLOCK_SKEW_SECONDS - time.time()) + 1
     store = _record_in_redis if settings.REDIS_URL else _record_in_database
     return None if store(digest, keep_for) else CouldNotAuthenticate(REPLAYED)
 

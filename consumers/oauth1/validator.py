@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_variables
 from oauthlib.oauth1 import SIGNATURE_HMAC_SHA1, SIGNATURE_PLAINTEXT, RequestValidator
 
 from consumers.oauth1 import selectors, services
-from consumers.oauth1.nonces import nonce_use
+from consumers.oauth1.nonces import timestamp_refusal
 from consumers.oauth1.tokens import generate_token
 from consumers.selectors import consumer_get_by_key
 
@@ -64,10 +64,9 @@ class OAuth1Validator(RequestValidator):
 
     def validate_timestamp_and_nonce(self, client_key, timestamp, nonce, request,
                                      request_token=None, access_token=None):
-        request.nonce_refusal = nonce_use(
-            consumer_key=client_key, token=request_token or access_token or "",
-            timestamp=timestamp, nonce=nonce,
-        )
+        """The timestamp only: the bridge records the nonce once the signature is known good
+        (`nonces.nonce_record`), so that unknown clients cannot fill the replay store."""
+        request.nonce_refusal = timestamp_refusal(timestamp)
         return request.nonce_refusal is None
 
     # --- Clients -----------------------------------------------------------------------------------
