@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 
+from accounts.failed_logins import client_ip
 from accounts.models import AccountStateChange, BalanceEntry
 from accounts.policy import account_state
 from accounts.selectors import account_balance_due
@@ -31,7 +32,7 @@ class AccountStateChangeInline(admin.TabularInline):
 def _apply(modeladmin, request, queryset, change, done):
     with transaction.atomic():
         for user in queryset:
-            change(user=user, changed_by=request.user)
+            change(user=user, changed_by=request.user, ip=client_ip(request))
     modeladmin.message_user(request, f"{queryset.count()} account(s) {done}.", messages.SUCCESS)
 
 

@@ -7,13 +7,15 @@ from django.db import transaction
 from accounts.models import AccountState, AccountStateChange, ApiAccount, BalanceEntry
 from accounts.policy import account_state
 from accounts.selectors import account_balance_due
+from audit.models import AuditEvent
+from audit.services import audit_record
 
 SUSPEND_REASONS = {"billing": AccountState.LOCKED, "terms": AccountState.DISABLED}
 
 
 @transaction.atomic
-def account_set_state(*, user, state, changed_by=None, note=""):
-    """Move `user` to `state` and record who did it; a no-op change records nothing."""
+def account_set_state(*, user, state, changed_by=None, note="", ip=None):
+    """Move `user` to `state` and record who did it (from `ip`); a no-op change records nothing."""
     ApiAccount.objects.get_or_create(user=user)
     account = ApiAccount.objects.select_for_update().get(user=user)
     if account.state == state:
@@ -21,18 +23,21 @@ def account_set_state(*, user, state, changed_by=None, note=""):
     AccountStateChange.objects.create(
         user=user, from_state=account.state, to_state=state, changed_by=changed_by, note=note
     )
+    audit_record(action=AuditEvent.Action.ACCOUNT_STATE_CHANGED, actor=changed_by, ip=ip,
+                 subject=user.get_username(), detail={"from": account.state, "to": state, "note": note})
     account.state = state
     account.save(update_fields=["state", "updated"])
     return account
 
 
-def account_suspend(*, user, reason, changed_by=None, note=""):
+def account_suspend(*, user, reason, changed_by=None, note="", ip=None):
     """Lock (`reason="billing"`) or disable (`reason="terms"`) API access."""
-    return account_set_state(user=user, state=SUSPEND_REASONS[reason], changed_by=changed_by, note=note)
+    return account_set_state(user=user, state=SUSPEND_REASONS[reason], changed_by=changed_by, note=note,
+                             ip=ip)
 
 
-def account_restore(*, user, changed_by=None, note=""):
-    return account_set_state(user=user, state=AccountState.ACTIVE, changed_by=changed_by, note=note)
+def account_restore(*, user, changed_by=None, note="", ip=None):
+    return account_set_state(user=user, state=AccountState.ACTIVE, changed_by=changed_by, note=note, ip=ip)
 
 
 def account_signup(*, username, email, password):

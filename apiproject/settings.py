@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "consumers",
     "apiv2",
     "docs",
+    "audit",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,7 @@
 from django.contrib import admin, messages
 from django.db import models, transaction
 
+from accounts.failed_logins import client_ip
 from consumers.models import Consumer
 from consumers.services import consumer_revoke
 
@@ -10,7 +11,7 @@ from consumers.services import consumer_revoke
 def revoke_clients(modeladmin, request, queryset):
     with transaction.atomic():
         for consumer in queryset:
-            consumer_revoke(consumer=consumer)
+            consumer_revoke(consumer=consumer, actor=request.user, ip=client_ip(request))
     modeladmin.message_user(request, f"{queryset.count()} client(s) revoked.", messages.SUCCESS)
 
 

@@ -4,6 +4,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from consumers.lookup_cache import CONSUMER, forget
 from consumers.models import Consumer, generate_client_secret
 from consumers.scopes import ALL_SCOPES, parse_scopes
@@ -11,15 +13,20 @@ from consumers.scopes import ALL_SCOPES, parse_scopes
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-def consumer_register(*, user, name, scopes=None, callback_url="", description="", website=""):
-    """Register a client for `user`. `scopes` is space-separated text or a list; None means all."""
+@transaction.atomic
+def consumer_register(*, user, name, scopes=None, callback_url="", description="", website="",
+                      actor=None, ip=None):
+    """Register a client for `user`. `scopes` is space-separated text or a list; None means all.
+
+    `actor` and `ip` say who registered it, for the audit trail (None from the command line).
+    """
     if scopes is None:
         scope_names = ALL_SCOPES
     else:
         scope_names = parse_scopes(scopes if isinstance(scopes, str) else " ".join(scopes))
     if not scope_names:
         raise ValueError("A client needs at least one scope.")
-    return Consumer.objects.create(
+    consumer = Consumer.objects.create(
         user=user,
         name=name,
         scopes=" ".join(scope_names),
@@ -27,20 +34,26 @@ def consumer_register(*, user, name, scopes=None, callback_url="", description="
         description=description,
         website=website,
     )
+    _audit(AuditEvent.Action.CLIENT_REGISTERED, consumer, actor, ip,
+           name=name, scopes=scope_names, callback_url=callback_url)
+    return consumer
 
 
 @transaction.atomic
-def consumer_secret_rotate(*, consumer):
+def consumer_secret_rotate(*, consumer, actor=None, ip=None):
     """A new secret; the old one stops working at once."""
     consumer.client_secret = generate_client_secret()
     consumer.save(update_fields=["client_secret", "updated"])
+    _audit(AuditEvent.Action.CLIENT_SECRET_ROTATED, consumer, actor, ip)
     return consumer.client_secret
 
 
-def consumer_revoke(*, consumer):
+@transaction.atomic
+def consumer_revoke(*, consumer, actor=None, ip=None):
     if consumer.revoked_at is None:
         consumer.revoked_at = timezone.now()
         consumer.save(update_fields=["revoked_at", "updated"])
+        _audit(AuditEvent.Action.CLIENT_REVOKED, consumer, actor, ip)
     return consumer
 
 
@@ -54,11 +67,20 @@ def consumer_mark_used(*, consumer):
     forget(CONSUMER, [consumer.client_id])  # update() sends no signal; the snapshot holds last_used
 
 
-def consumer_update(*, consumer, name, description="", website="", callback_url=""):
+@transaction.atomic
+def consumer_update(*, consumer, name, description="", website="", callback_url="", actor=None, ip=None):
     """Change what the developer may change. Scopes stay as registered: tokens were granted on them."""
     consumer.name = name
     consumer.description = description
     consumer.website = website
     consumer.callback_url = callback_url
     consumer.save(update_fields=["name", "description", "website", "callback_url", "updated"])
+    # The callback decides where verifiers are sent: a change of it is worth a record.
+    _audit(AuditEvent.Action.CLIENT_UPDATED, consumer, actor, ip, name=name, callback_url=callback_url)
     return consumer
+
+
+def _audit(action, consumer, actor, ip, **detail):
+    """An audit event about `consumer`: its key names it; its secret never appears."""
+    audit_record(action=action, actor=actor, ip=ip, subject=consumer.client_id,
+                 detail={"owner": consumer.user.get_username(), **detail})

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
+from accounts.failed_logins import client_ip
 from consumers.forms import ConsumerChangeForm, ConsumerRegisterForm
 from consumers.selectors import consumers_of
 from consumers.services import consumer_register, consumer_revoke, consumer_secret_rotate, consumer_update
@@ -51,7 +52,8 @@ class ConsumerRegisterView(LoginRequiredMixin, FormView):
     form_class = ConsumerRegisterForm
 
     def form_valid(self, form):
-        consumer = consumer_register(user=self.request.user, **form.cleaned_data)
+        consumer = consumer_register(user=self.request.user, **form.cleaned_data,
+                                     actor=self.request.user, ip=client_ip(self.request))
         return secret_response(self.request, consumer, consumer.client_secret, created=True)
 
 
@@ -75,7 +77,8 @@ class ConsumerEditView(ActiveOwnConsumersMixin, SingleObjectMixin, FormView):
         return {field: getattr(self.object, field) for field in ConsumerChangeForm.base_fields}
 
     def form_valid(self, form):
-        consumer_update(consumer=self.object, **form.cleaned_data)
+        consumer_update(consumer=self.object, **form.cleaned_data,
+                        actor=self.request.user, ip=client_ip(self.request))
         messages.success(self.request, "Your changes were saved.")
         return redirect("consumer-detail", pk=self.object.pk)
 
@@ -87,7 +90,8 @@ class ConsumerRotateSecretView(ActiveOwnConsumersMixin, SingleObjectMixin, View)
 
     def post(self, request, *args, **kwargs):
         consumer = self.get_object()
-        return secret_response(request, consumer, consumer_secret_rotate(consumer=consumer), created=False)
+        secret = consumer_secret_rotate(consumer=consumer, actor=request.user, ip=client_ip(request))
+        return secret_response(request, consumer, secret, created=False)
 
 
 class ConsumerRevokeView(ActiveOwnConsumersMixin, DetailView):
@@ -96,6 +100,6 @@ class ConsumerRevokeView(ActiveOwnConsumersMixin, DetailView):
     template_name = "consumers/revoke.html"
 
     def post(self, request, *args, **kwargs):
-        consumer = consumer_revoke(consumer=self.get_object())
+        consumer = consumer_revoke(consumer=self.get_object(), actor=request.user, ip=client_ip(request))
         messages.success(request, f"“{consumer.name}” was revoked. Its key no longer works.")
         return redirect("consumer-list")

@@ -2,6 +2,7 @@
 from django.contrib import admin, messages
 from django.db import transaction
 
+from accounts.failed_logins import client_ip
 from consumers.oauth1.models import AccessToken
 from consumers.oauth1.services import access_token_revoke
 
@@ -10,7 +11,7 @@ from consumers.oauth1.services import access_token_revoke
 def revoke_access_tokens(modeladmin, request, queryset):
     with transaction.atomic():
         for access_token in queryset:
-            access_token_revoke(access_token=access_token)
+            access_token_revoke(access_token=access_token, actor=request.user, ip=client_ip(request))
     modeladmin.message_user(request, f"{queryset.count()} access token(s) revoked.", messages.SUCCESS)
 
 

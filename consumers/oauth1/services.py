@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apiv2.errors import CouldNotAuthenticate
+from audit.models import AuditEvent
+from audit.services import audit_record
 from consumers.lookup_cache import ACCESS_TOKEN, forget
 from consumers.oauth1.models import AccessToken, RequestToken
 from consumers.oauth1.tokens import generate_token
@@ -33,10 +35,12 @@ def request_tokens_prune():
     return RequestToken.objects.filter(expires_at__lt=timezone.now()).delete()[0]
 
 
-def request_token_authorize(*, request_token, user):
+@transaction.atomic
+def request_token_authorize(*, request_token, user, ip=None):
     """Bind the token to `user` and give it a verifier; the verifier, or None if it was too late.
 
     A conditional update, so a token is authorized once, by one user, even when two tabs race.
+    The approval is audited with `user` as the actor, from `ip`.
     """
     verifier = generate_token()
     authorized = (
@@ -44,7 +48,12 @@ def request_token_authorize(*, request_token, user):
         .filter(pk=request_token.pk, authorized_at__isnull=True)
         .update(user=user, verifier=verifier, authorized_at=timezone.now())
     )
-    return verifier if authorized else None
+    if not authorized:
+        return None
+    audit_record(action=AuditEvent.Action.TOKEN_APPROVED, actor=user, ip=ip,
+                 subject=request_token.consumer.client_id,
+                 detail={"user": user.get_username(), "scopes": request_token.scope_list})
+    return verifier
 
 
 def request_token_deny(*, request_token):
@@ -78,10 +87,14 @@ def access_token_issue(*, request_token, key, secret):
     )
 
 
-def access_token_revoke(*, access_token):
+@transaction.atomic
+def access_token_revoke(*, access_token, actor=None, ip=None):
     if access_token.revoked_at is None:
         access_token.revoked_at = timezone.now()
         access_token.save(update_fields=["revoked_at"])
+        audit_record(action=AuditEvent.Action.TOKEN_REVOKED, actor=actor, ip=ip,
+                     subject=access_token.consumer.client_id,
+                     detail={"user": access_token.user.get_username(), "access_token_id": access_token.pk})
     return access_token
 
 

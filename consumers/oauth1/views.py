@@ -17,6 +17,7 @@ from django.views.generic import ListView
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
+from accounts.failed_logins import client_ip
 from accounts.policy import account_refusal
 from consumers.oauth1 import bridge
 from consumers.oauth1.authentication import OAuth1TokenChallenge
@@ -85,7 +86,8 @@ class AuthorizeView(LoginRequiredMixin, View):
             request_token_deny(request_token=request_token)
             return _send_back(request, request_token, {"oauth_token": request_token.key},
                               "oauth/denied.html")
-        verifier = request_token_authorize(request_token=request_token, user=request.user)
+        verifier = request_token_authorize(request_token=request_token, user=request.user,
+                                           ip=client_ip(request))
         if verifier is None:  # expired or authorized elsewhere while the page was open
             return _refusal_page(request, None)
         return _send_back(request, request_token,
@@ -152,6 +154,6 @@ class RevokeAuthorizedAppView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         access_token = get_object_or_404(authorized_apps_of(request.user), pk=pk)
-        access_token_revoke(access_token=access_token)
+        access_token_revoke(access_token=access_token, actor=request.user, ip=client_ip(request))
         messages.success(request, f"{access_token.consumer.name} can no longer use your account.")
         return redirect("authorized-apps")
