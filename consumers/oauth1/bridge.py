@@ -16,6 +16,7 @@ from accounts.policy import account_refusal
 from apiv2.errors import ApiError, CouldNotAuthenticate
 from consumers.oauth1.nonces import nonce_record
 from consumers.oauth1.policy import callback_refusal, granted_scopes, plaintext_refusal
+from consumers.oauth1.protocol_rules import protocol_violation
 from consumers.oauth1.tokens import generate_token
 from consumers.oauth1.validator import OAuth1Validator, ResourceRequestValidator
 from consumers.policy import consumer_refusal
@@ -63,8 +64,11 @@ def _form_body(django_request):
 
 
 def parse(endpoint, django_request):
-    """The oauthlib request, after the checks that need no storage: parameters well formed and
-    complete, signature method allowed (and PLAINTEXT only where `plaintext_refusal` allows it)."""
+    """The oauthlib request, after the checks that need no storage: RFC 5849 §3's rules
+    (`protocol_rules`), parameters well formed and complete, signature method allowed (and PLAINTEXT
+    only where `plaintext_refusal` allows it)."""
+    _raise_if(protocol_violation(django_request.META.get("HTTP_AUTHORIZATION", ""),
+                                 django_request.META.get("QUERY_STRING", ""), _form_body(django_request)))
     try:
         oauth_request = endpoint._create_request(*oauthlib_arguments(django_request))
         endpoint._check_mandatory_parameters(oauth_request)

@@ -59,3 +59,26 @@ def test_generated_bodies(api, body, content_type):
     assert response.status_code in ALLOWED | {201, 415}, response.content[:300]
     if response.status_code >= 400:
         assert set(response.json()) == ERROR_KEYS
+
+
+def oauth_like():
+    names = st.sampled_from(["oauth_consumer_key", "oauth_token", "oauth_nonce", "oauth_timestamp",
+                             "oauth_signature", "oauth_signature_method", "oauth_version", "realm", "x"])
+    pair = st.tuples(names, header_text, st.booleans()).map(
+        lambda item: f'{item[0]}="{item[1]}"' if item[2] else f"{item[0]}={item[1]}"
+    )
+    return st.lists(pair, max_size=8).map(lambda pairs: "OAuth " + ", ".join(pairs))
+
+
+@pytest.mark.django_db
+@fuzz_settings
+@given(authorization=st.one_of(oauth_like(), basic_like()),
+       query=st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=60),
+       path=st.sampled_from(["/oauth/request_token", "/oauth/access_token", "/v2/products", "/v2"]),
+       method=st.sampled_from(["GET", "POST"]))
+def test_generated_oauth_requests(client, aladdin_key, authorization, query, path, method):
+    response = client.generic(method, path, HTTP_AUTHORIZATION=authorization, QUERY_STRING=query)
+    assert response.status_code in ALLOWED | {503}, response.content[:300]
+    if response.status_code != 200:
+        body = response.json()
+        assert set(body) == ERROR_KEYS and body["status"] == response.status_code
