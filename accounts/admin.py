@@ -99,8 +99,10 @@ class BalanceEntryAdmin(admin.ModelAdmin):
         return account_balance_due(entry.user)
 
     def save_model(self, request, obj, form, change):
-        record = account_record_payment if obj.kind == BalanceEntry.Kind.PAYMENT else account_charge
+        entry_fields = dict(user=obj.user, amount=obj.amount, description=obj.description, recorded_by=request.user)
         with transaction.atomic():
-            entry = record(user=obj.user, amount=obj.amount, description=obj.description,
-                           recorded_by=request.user)
+            if obj.kind == BalanceEntry.Kind.PAYMENT:
+                entry = account_record_payment(**entry_fields, ip=client_ip(request))  # may lift a lock
+            else:
+                entry = account_charge(**entry_fields)
         obj.pk, obj.created = entry.pk, entry.created

@@ -55,8 +55,9 @@ def account_charge(*, user, amount, description="", recorded_by=None):
 
 
 @transaction.atomic
-def account_record_payment(*, user, amount, recorded_by=None, description=""):
-    """Record money received; a billing lock lifts once nothing is owed.
+def account_record_payment(*, user, amount, recorded_by=None, description="", ip=None):
+    """Record money received; a billing lock lifts once nothing is owed (audited as `recorded_by`
+    from `ip`).
 
     Only a billing lock lifts: an account disabled for a terms violation stays disabled.
     """
@@ -65,7 +66,7 @@ def account_record_payment(*, user, amount, recorded_by=None, description=""):
         description=description, recorded_by=recorded_by,
     )
     if account_balance_due(user) <= 0 and account_state(user) == AccountState.LOCKED:
-        account_restore(user=user, changed_by=recorded_by,
+        account_restore(user=user, changed_by=recorded_by, ip=ip,
                         note=f"Balance paid ({entry.amount} received); billing lock lifted.")
     return entry
 

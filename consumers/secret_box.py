@@ -9,9 +9,8 @@ a wrong answer.
 import logging
 from functools import lru_cache
 
-from django.apps import apps
-
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
@@ -47,7 +46,7 @@ def _box():
         raise ImproperlyConfigured("SECRET_ENCRYPTION_KEYS is empty: secrets cannot be stored or read.")
     try:
         return MultiFernet([Fernet(key) for key in keys])
-    except ValueError:  # the message would not name the key, and the key must not be logged
+    except ValueError:  # which one, `apiproject.checks` says at start-up (never echoing a key)
         raise ImproperlyConfigured("SECRET_ENCRYPTION_KEYS holds a malformed Fernet key.") from None
 
 

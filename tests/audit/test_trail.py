@@ -2,6 +2,7 @@
 with who, when, what and from which IP, and no record holds a secret."""
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -9,6 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from accounts.services import account_charge, account_suspend
 from audit.models import AuditEvent
 from consumers.models import Consumer
 from tests.factories import make_access_token, make_consumer, make_request_token, make_user
@@ -37,7 +39,7 @@ def developer(aladdin):
 
 def only_event(action):
     (event,) = AuditEvent.objects.filter(action=action)
-    assert timezone.now() - event.created < timezone.timedelta(minutes=1)
+    assert timezone.now() - event.created < timedelta(minutes=1)
     return event
 
 
@@ -174,3 +176,16 @@ def test_admin_token_revoke_action(staff, app):
     token = make_access_token(app, make_user("bob"))
     staff.post("/admin/consumers/accesstoken/", {"action": "revoke_access_tokens", "_selected_action": [token.pk]})
     assert who(only_event(Action.TOKEN_REVOKED)) == ("staff", STAFF_IP, app.client_key)
+
+
+def test_a_payment_in_the_admin_that_lifts_a_lock(staff, aladdin):
+    account_charge(user=aladdin, amount="20")
+    account_suspend(user=aladdin, reason="billing")
+    AuditEvent.objects.all().delete()
+    response = staff.post("/admin/accounts/balanceentry/add/", {
+        "user": aladdin.pk, "kind": "payment", "amount": "20.00", "description": "Bank transfer",
+    })
+    assert response.status_code == 302
+    event = only_event(Action.ACCOUNT_STATE_CHANGED)
+    assert who(event) == ("staff", STAFF_IP, "Aladdin")
+    assert (event.detail["from"], event.detail["to"]) == ("locked", "active")
