@@ -10,8 +10,11 @@ ERROR_STATUSES = {
     "400": "Bad request, e.g. no client key given",
     "401": "Could not authenticate",
     "403": "Refused: client key, account state or scope",
+    "404": "Not found: another account's product is a 404 too, as is a page past the last",
     "429": "Too many requests",
+    "503": "A backing service (database, nonce store) could not be reached",
 }
+BODY_ERROR_STATUSES = {"415": "Unsupported media type: send JSON or form-encoded bodies"}
 
 
 class ClientKeyBasicScheme(OpenApiAuthenticationExtension):
@@ -128,9 +131,10 @@ def add_error_responses(result, generator, request, public):
     }
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for operations in result.get("paths", {}).values():
-        for operation in operations.values():
+        for method, operation in operations.items():
             if not isinstance(operation, dict) or not operation.get("security"):
                 continue
-            for code, text in ERROR_STATUSES.items():
+            statuses = {**ERROR_STATUSES, **(BODY_ERROR_STATUSES if "requestBody" in operation else {})}
+            for code, text in statuses.items():
                 operation["responses"].setdefault(code, {"description": text, "content": error})
     return result

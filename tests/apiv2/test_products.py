@@ -142,3 +142,9 @@ def test_list_is_paginated(api, aladdin):
     assert first["count"] == 55 and len(first["results"]) == 50
     assert first["next"].endswith("/v2/products?page=2")
     assert len(api.get("/v2/products?page=2").json()["results"]) == 5
+
+
+def test_an_empty_form_price_is_invalid_not_omitted(api):
+    response = api.post("/v2/products", data="name=Lamp&price=", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert response.json()["additional"].startswith("price: ")
