@@ -7,9 +7,11 @@ forget snapshots through `consumers.signals` (any save of a client, token, user 
 and through the last-used marks, which are queryset updates that send no signal.
 """
 import hashlib
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from apiproject.shared_cache import cache_delete_many, cache_get_many, cache_set
 
@@ -51,3 +53,17 @@ def forget(kind, keys):
         return
     cache_delete_many(names)
     transaction.on_commit(lambda: cache_delete_many(names))
+
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def mark_used(instance, *, kind, key):
+    """Record a client's or token's use at most once a minute, so busy clients do not write on every
+    request; the update sends no signal, so the snapshot (which holds `last_used`) is forgotten here."""
+    now = timezone.now()
+    if instance.last_used and now - instance.last_used < LAST_USED_RESOLUTION:
+        return
+    type(instance).objects.filter(pk=instance.pk).update(last_used=now)
+    instance.last_used = now
+    forget(kind, [key])

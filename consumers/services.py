@@ -1,16 +1,14 @@
 """Writes to registered clients: registration, secret rotation, revocation, last use."""
-from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from consumers.lookup_cache import CONSUMER, forget
+from consumers.lookup_cache import CONSUMER, mark_used
 from consumers.models import Consumer, generate_client_secret
 from consumers.scopes import ALL_SCOPES, parse_scopes
 
-LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @transaction.atomic
@@ -58,13 +56,7 @@ def consumer_revoke(*, consumer, actor=None, ip=None):
 
 
 def consumer_mark_used(*, consumer):
-    """Record use at most once a minute, so busy clients do not write on every request."""
-    now = timezone.now()
-    if consumer.last_used and now - consumer.last_used < LAST_USED_RESOLUTION:
-        return
-    Consumer.objects.filter(pk=consumer.pk).update(last_used=now)
-    consumer.last_used = now
-    forget(CONSUMER, [consumer.client_id])  # update() sends no signal; the snapshot holds last_used
+    mark_used(consumer, kind=CONSUMER, key=consumer.client_id)
 
 
 @transaction.atomic

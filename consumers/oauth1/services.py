@@ -8,12 +8,11 @@ from django.utils import timezone
 from apiv2.errors import CouldNotAuthenticate
 from audit.models import AuditEvent
 from audit.services import audit_record
-from consumers.lookup_cache import ACCESS_TOKEN, forget
+from consumers.lookup_cache import ACCESS_TOKEN, mark_used
 from consumers.oauth1.models import AccessToken, RequestToken
 from consumers.oauth1.tokens import generate_token
 
 REQUEST_TOKEN_LIFETIME = timedelta(minutes=10)
-LAST_USED_RESOLUTION = timedelta(minutes=1)
 PRUNE_PROBABILITY = 0.01
 
 
@@ -99,10 +98,4 @@ def access_token_revoke(*, access_token, actor=None, ip=None):
 
 
 def access_token_mark_used(*, access_token):
-    """Record use at most once a minute, so busy clients do not write on every request."""
-    now = timezone.now()
-    if access_token.last_used and now - access_token.last_used < LAST_USED_RESOLUTION:
-        return
-    AccessToken.objects.filter(pk=access_token.pk).update(last_used=now)
-    access_token.last_used = now
-    forget(ACCESS_TOKEN, [access_token.key])  # update() sends no signal; the snapshot holds last_used
+    mark_used(access_token, kind=ACCESS_TOKEN, key=access_token.key)

@@ -15,7 +15,7 @@ from consumers.lookup_cache import ACCESS_TOKEN, CONSUMER, forget, snapshot_key
 from consumers.models import Consumer
 from consumers.oauth1.models import AccessToken, RequestToken
 from consumers.secret_box import PREFIX, SecretDecryptionError, store_as_is, unseal
-from tests.factories import basic_header, make_access_token, make_consumer, make_request_token, make_user
+from tests.factories import make_access_token, make_consumer, make_request_token, make_user
 from tests.oauth1.signing import signed_send
 
 COLUMNS = {

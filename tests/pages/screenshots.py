@@ -37,7 +37,7 @@ def test_screenshots(new_page, live_server, width):
     developer = factories.make_user("devon", password=PASSWORD, email="devon@example.com")
     app = factories.make_consumer(developer, name="Photo sync", callback_url=f"{live_server.url}/cb")
     factories.make_consumer(developer, name="Nightly export", scopes="products:read")
-    person = factories.make_user("erin", password=PASSWORD)
+    factories.make_user("erin", password=PASSWORD)
     locked = factories.make_user("lockie", password=PASSWORD)
     account_charge(user=locked, amount="49.90", description="November usage")
     account_suspend(user=locked, reason="billing")

@@ -81,7 +81,7 @@ def test_pasted_curl_example_gets_200(client, live_server, aladdin, password, ex
     factories.make_product(aladdin, name="Lamp")
     client.force_login(aladdin)
     command = text_of(guide(client, host=urlsplit(live_server.url).netloc), "id", example)
-    assert command.startswith(f"curl -u \"Aladdin:$API_PASSWORD\"") and live_server.url in command
+    assert command.startswith("curl -u \"Aladdin:$API_PASSWORD\"") and live_server.url in command
     result = subprocess.run(["bash", "-c", command], env={**os.environ, "API_PASSWORD": password},
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
