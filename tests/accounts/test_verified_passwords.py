@@ -22,10 +22,15 @@ class CountingHasher(MD5PasswordHasher):
 
     algorithm = "counting_md5"
     checks = 0
+    encodes = 0
 
     def verify(self, password, encoded):
         CountingHasher.checks += 1
         return super().verify(password, encoded)
+
+    def encode(self, password, salt):
+        CountingHasher.encodes += 1
+        return super().encode(password, salt)
 
 
 @pytest.fixture
@@ -128,3 +133,15 @@ def test_a_key_registered_after_it_was_asked_for_works_at_once(client, db, count
     later.refresh_from_db()
     later.save()  # any save of the client forgets what was remembered about its key
     assert call(client, later).status_code == 200
+
+
+def test_an_unknown_user_costs_the_same_hashing_as_a_wrong_password(client, key, counting_hasher):
+    """No account enumeration by timing: both run the password hasher once."""
+    def hashing_for(username):
+        counting_hasher.checks = counting_hasher.encodes = 0
+        response = client.get("/v2", HTTP_AUTHORIZATION=basic_header(username, "wrong password"),
+                              HTTP_X_CLIENT_KEY=key.client_key)
+        assert response.status_code == 401
+        return counting_hasher.encodes  # a check is one encode of the given password, too
+
+    assert hashing_for("Aladdin") == hashing_for("nobody-at-all") == 1
