@@ -36,31 +36,40 @@ def _still_valid(user, fingerprint):
     return user is not None and user.is_active and constant_time_compare(password_fingerprint(user), fingerprint)
 
 
-@sensitive_variables("password")
-def verified_user(request, username, password, likely_user=None):
-    """The user these credentials verify, or None; TooManyFailedAttempts during a cool-off.
+class PasswordCheck:
+    """One Basic password check. Its cache reads (the remembered digest and the failed-login
+    counters) are named up front so the caller can batch them with its own into one round trip."""
 
-    `likely_user` (the client key's owner, already loaded) saves a query when the remembered entry
-    names it; anyone else is loaded by id.
-    """
-    key = _credentials_key(username, password)
-    counters = FailedLoginCounters(username, client_ip(request))
-    found = cache_get_many([key, *counters.limits]) or {}  # one round trip for both
-    # Before the fast path, so a cool-off holds even for a remembered (right) password.
-    wait = counters.cool_off_seconds(found)
-    if wait:
-        raise TooManyFailedAttempts(wait)
-    remembered = found.get(key)
-    if remembered is not None:
-        user_id, fingerprint = remembered
-        user = likely_user if likely_user is not None and likely_user.pk == user_id else (
-            get_user_model().objects.filter(pk=user_id).first()
-        )
-        if _still_valid(user, fingerprint):
-            return user
-        cache_delete_many([key])
-    # Django's ModelBackend runs the hasher for unknown users too, so timing reveals nothing.
-    user = authenticate(request, username=username, password=password)
-    if user is not None:
-        cache_set(key, (user.pk, password_fingerprint(user)), settings.BASIC_CREDENTIALS_CACHE_SECONDS)
-    return user
+    @sensitive_variables("password")
+    def __init__(self, request, username, password):
+        self.request, self.username, self._password = request, username, password
+        self.key = _credentials_key(username, password)
+        self.counters = FailedLoginCounters(username, client_ip(request))
+        self.cache_names = [self.key, *self.counters.limits]
+
+    def verified_user(self, found=None, likely_user=None):
+        """The user the credentials verify, or None; TooManyFailedAttempts during a cool-off.
+
+        `found`: what the caller read of `cache_names` (read here when None). `likely_user` (the
+        client key's owner, already loaded) saves a query when the remembered entry names it.
+        """
+        if found is None:
+            found = cache_get_many(self.cache_names) or {}
+        # Before the fast path, so a cool-off holds even for a remembered (right) password.
+        wait = self.counters.cool_off_seconds(found)
+        if wait:
+            raise TooManyFailedAttempts(wait)
+        remembered = found.get(self.key)
+        if remembered is not None:
+            user_id, fingerprint = remembered
+            user = likely_user if likely_user is not None and likely_user.pk == user_id else (
+                get_user_model().objects.filter(pk=user_id).first()
+            )
+            if _still_valid(user, fingerprint):
+                return user
+            cache_delete_many([self.key])
+        # Django's ModelBackend runs the hasher for unknown users too, so timing reveals nothing.
+        user = authenticate(self.request, username=self.username, password=self._password)
+        if user is not None:
+            cache_set(self.key, (user.pk, password_fingerprint(user)), settings.BASIC_CREDENTIALS_CACHE_SECONDS)
+        return user

@@ -10,9 +10,11 @@ from django.views.decorators.debug import sensitive_variables
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from accounts.policy import account_refusal
-from accounts.verified_passwords import verified_user
+from accounts.verified_passwords import PasswordCheck
+from apiproject.shared_cache import cache_get_many
 from apiv2.credentials import ApiCredentials
 from apiv2.errors import ClientKeyMissing, ClientKeyNotOwned, CouldNotAuthenticate
+from consumers.lookup_cache import CONSUMER, snapshot_key
 from consumers.policy import client_key_refusal
 from consumers.selectors import consumer_get_by_key
 from consumers.services import consumer_mark_used
@@ -53,11 +55,13 @@ class ClientKeyBasicAuthentication(BaseAuthentication):
         if not client_key:
             raise ClientKeyMissing()
         username, password = parse_basic_credentials(header)
-        # Loaded first (it is needed anyway) so a remembered password costs no query of its own;
-        # the answers still come in the contract's order.
-        consumer = consumer_get_by_key(client_key)
-        user = verified_user(request._request, username, password,
-                             likely_user=consumer.user if consumer else None)
+        # The key's snapshot, the remembered password and the failed-login counters in one cache
+        # round trip; the key first (it is needed anyway) so a remembered password costs no query.
+        # The answers still come in the contract's order.
+        check = PasswordCheck(request._request, username, password)
+        found = cache_get_many([snapshot_key(CONSUMER, client_key), *check.cache_names]) or {}
+        consumer = consumer_get_by_key(client_key, found=found)
+        user = check.verified_user(found, likely_user=consumer.user if consumer else None)
         if user is None:
             raise CouldNotAuthenticate()
         refusal = client_key_refusal(consumer)

@@ -40,6 +40,11 @@ def remembered(*wanted):
     return [found.get(name) for name in names]
 
 
+def remembered_in(found, kind, key):
+    """The snapshot in a batch the caller read itself (see `snapshot_key`), like `remembered`."""
+    return found.get(snapshot_key(kind, key)) if settings.REDIS_URL else None
+
+
 def remember(kind, key, value):
     """`value` None remembers the key as unknown."""
     if settings.REDIS_URL:

@@ -3,16 +3,17 @@ from django.db.models import F
 
 from accounts.policy import attach_loaded_state
 from accounts.verified_passwords import fingerprint_of_hash
-from consumers.lookup_cache import CONSUMER, UNKNOWN, remember, remembered
+from consumers.lookup_cache import CONSUMER, UNKNOWN, remember, remembered, remembered_in
 from consumers.models import Consumer
 
 
-def consumer_get_by_key(client_key):
+def consumer_get_by_key(client_key, found=None):
     """The client with this key, revoked or not, or None: with its owner and the owner's account
-    state, from the shared cache or in one query."""
+    state, from the shared cache or in one query. `found`: a batch the caller read from the cache,
+    holding `snapshot_key(CONSUMER, client_key)`."""
     if not client_key:
         return None
-    (consumer,) = remembered((CONSUMER, client_key))
+    consumer = remembered((CONSUMER, client_key))[0] if found is None else remembered_in(found, CONSUMER, client_key)
     if consumer is None:
         consumer = consumer_load(client_key)
     return None if consumer == UNKNOWN else consumer
