@@ -101,3 +101,19 @@ class ContactView(TemplateView):
             states=AccountState,
             **kwargs,
         )
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page, answering 429 with the wait while failed sign-ins are cooling off
+    (`accounts.backends` sets the wait on the request), so a guesser learns nothing but the wait."""
+
+    def form_invalid(self, form):
+        wait = getattr(self.request, "failed_login_cool_off", None)
+        if wait is None:
+            return super().form_invalid(form)
+        form.errors.clear()
+        form.add_error(None, f"Too many failed sign-in attempts. Try again in {wait} seconds.")
+        response = self.render_to_response(self.get_context_data(form=form))
+        response.status_code = 429
+        response["Retry-After"] = str(wait)
+        return response

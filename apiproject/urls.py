@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
+from accounts.views import SignInView
 from apiproject import error_views
 from apiv2.views import ApiRootView, NotFoundView
 
@@ -12,7 +13,7 @@ urlpatterns = [
     re_path(r"^v2", NotFoundView.as_view()),  # JSON 404 for /v2-anything, whatever DEBUG says
     path("admin/", admin.site.urls),
     path("", include("consumers.oauth1.urls")),  # /oauth/..., /account/apps
-    path("login", auth_views.LoginView.as_view(next_page="home"), name="login"),
+    path("login", SignInView.as_view(next_page="home"), name="login"),
     path("logout", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
     path("apps/", include("consumers.urls")),
     path("docs/", include("docs.urls")),

@@ -71,3 +71,13 @@ def test_failures_are_counted_across_workers(password):
 
         assert [status("guess") for _ in range(4)] == [401] * 4
         assert [status(password) for _ in range(3)] == [429] * 3
+
+
+def test_the_sign_in_page_answers_429_with_the_wait_during_a_cool_off(client, aladdin, password, limits):
+    for _ in range(3):
+        assert client.post("/login", {"username": "Aladdin", "password": "guess"}).status_code == 200
+    response = client.post("/login", {"username": "Aladdin", "password": password})
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 3600
+    assert "Too many failed sign-in attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
