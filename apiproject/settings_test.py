@@ -31,3 +31,6 @@ else:
 
 # Live servers in tests serve static files straight from the finders, without collectstatic.
 WHITENOISE_USE_FINDERS = True
+
+# Tests serve statics from the finders (above); no collected folder to look for.
+STATIC_ROOT = None

@@ -4,6 +4,7 @@ The OAuth 1.0a endpoints verify with the same oauthlib signature module, so the 
 and signature cannot drift from what the server accepts.
 """
 from dataclasses import dataclass
+from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlsplit
 
 from oauthlib.common import quote
@@ -52,7 +53,8 @@ def signed_example(url, method="GET", credentials=EXAMPLE_CREDENTIALS):
     normalized = signature.normalize_parameters(query + oauth_params)
     base_uri = signature.base_string_uri(url)
     base_string = signature.signature_base_string(method, base_uri, normalized)
-    digest = signature.sign_hmac_sha1(base_string, c["client_secret"], c["token_secret"])
+    secrets = SimpleNamespace(client_secret=c["client_secret"], resource_owner_secret=c["token_secret"])
+    digest = signature.sign_hmac_sha1_with_client(base_string, secrets)
     header_params = oauth_params + [("oauth_signature", digest)]
     header = "OAuth " + ", ".join(f'{name}="{quote(value, safe=b"~")}"' for name, value in header_params)
     return SignedExample(
