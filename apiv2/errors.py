@@ -2,6 +2,7 @@
 
 The exception handler (`apiv2.exceptions`) turns any of them into the guide's four-key body.
 """
+from django.urls import NoReverseMatch, reverse
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
@@ -9,8 +10,8 @@ from rest_framework.exceptions import APIException
 class ApiError(APIException):
     """A refusal with the guide's `message` and `additional` texts.
 
-    `reference_url_name` names a page whose absolute URL becomes `reference`; the handler resolves it
-    against the request, so the link points at this deployment.
+    `reference_url_name` names a page whose absolute URL becomes `reference` (`reference_url`), resolved
+    against the request so the link points at this deployment.
     """
 
     status_code = status.HTTP_400_BAD_REQUEST
@@ -22,6 +23,15 @@ class ApiError(APIException):
         if additional is not None:
             self.additional = additional
         super().__init__(detail=self.message)
+
+    def reference_url(self, request):
+        """The absolute URL of the page that helps with this refusal, or ""."""
+        if not self.reference_url_name or request is None:
+            return ""
+        try:
+            return request.build_absolute_uri(reverse(self.reference_url_name))
+        except NoReverseMatch:
+            return ""
 
 
 class ClientKeyMissing(ApiError):

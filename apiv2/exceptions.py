@@ -9,7 +9,6 @@ import math
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
-from django.urls import NoReverseMatch, reverse
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -60,16 +59,15 @@ def api_exception_handler(exc, context):
         logger.error("Unhandled error in API view", exc_info=(type(exc), exc, exc.__traceback__))
         return json_error_response(status.HTTP_500_INTERNAL_SERVER_ERROR)
 
-    response.data = error_body(
-        response.status_code, *_message_and_additional(exc), _reference(exc, request)
-    )
+    reference = exc.reference_url(request) if isinstance(exc, ApiError) else ""
+    response.data = error_body(response.status_code, *_message_and_additional(exc), reference)
     if response.status_code == status.HTTP_401_UNAUTHORIZED and request is not None:
         challenges = _challenges(context.get("view"), request)
         if challenges:
             response["WWW-Authenticate"] = challenges
     wait = getattr(exc, "wait", None)  # DRF's Throttled, our TooManyFailedAttempts
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and wait is not None:
-        response["Retry-After"] = str(max(1, math.ceil(wait)))
+        response["Retry-After"] = str(_whole_seconds(wait))
     return response
 
 
@@ -79,8 +77,7 @@ def _message_and_additional(exc):
     if isinstance(exc, exceptions.ValidationError):
         return "Invalid request", _flatten(exc.detail)
     if isinstance(exc, exceptions.Throttled):
-        wait = max(1, math.ceil(exc.wait or 1))
-        return "Too many requests", f"Retry in {wait} seconds."
+        return "Too many requests", f"Retry in {_whole_seconds(exc.wait or 1)} seconds."
     if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
         additional = "" if isinstance(exc, exceptions.NotAuthenticated) else str(exc.detail)
         return "Could not authenticate:", additional or "No credentials were given."
@@ -98,14 +95,8 @@ def _flatten(detail, prefix=""):
     return f"{prefix}{detail}"
 
 
-def _reference(exc, request):
-    name = getattr(exc, "reference_url_name", "")
-    if not name or request is None:
-        return ""
-    try:
-        return request.build_absolute_uri(reverse(name))
-    except NoReverseMatch:
-        return ""
+def _whole_seconds(wait):
+    return max(1, math.ceil(wait))
 
 
 def _challenges(view, request):

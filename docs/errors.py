@@ -1,8 +1,6 @@
 """The guide's error catalogue, built from the API's own error classes so the page shows real texts."""
 import json
 
-from django.urls import reverse
-
 from apiv2 import errors
 from apiv2.exceptions import error_body
 
@@ -28,7 +26,6 @@ def error_catalogue(request):
     entries = []
     for title, error_class, text in CATALOGUE:
         error = error_class()
-        reference = request.build_absolute_uri(reverse(error.reference_url_name)) if error.reference_url_name else ""
-        body = error_body(error.status_code, error.message, error.additional, reference)
+        body = error_body(error.status_code, error.message, error.additional, error.reference_url(request))
         entries.append((title, error.status_code, json.dumps(body, indent=2, ensure_ascii=False), text))
     return entries

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views import View
@@ -107,21 +106,13 @@ def _refusal_page(request, request_token):
                         "Its client key has been revoked or its developer's access is disabled.")
     refusal = account_refusal(request.user)
     if refusal is not None:
-        return _refused(request, 403, refusal.message, refusal.additional,
-                        _reference(refusal.reference_url_name))
+        return _refused(request, 403, refusal.message, refusal.additional, refusal.reference_url(request))
     return None
 
 
 def _refused(request, status, title, text, link=""):
     return render(request, "oauth/refused.html", {"title": title, "text": text, "link": link},
                   status=status)
-
-
-def _reference(url_name):
-    try:
-        return reverse(url_name) if url_name else ""
-    except NoReverseMatch:
-        return ""
 
 
 def _send_back(request, request_token, params, oob_template):
