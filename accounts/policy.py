@@ -21,11 +21,7 @@ def attach_loaded_state(user, state):
     return user
 
 
-def state_refusal(state):
-    """The refusal (an `ApiError`) an account state calls for, or None when it may proceed."""
-    refusal = REFUSALS.get(state or AccountState.ACTIVE)
-    return refusal() if refusal else None
-
-
 def account_refusal(user):
-    return state_refusal(account_state(user))
+    """The refusal (an `ApiError`) this account's state calls for, or None when it may proceed."""
+    refusal = REFUSALS.get(account_state(user))
+    return refusal() if refusal else None

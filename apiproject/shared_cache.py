@@ -11,19 +11,11 @@ from django.core.cache import cache
 logger = logging.getLogger(__name__)
 
 
-def cache_get(key):
-    try:
-        return cache.get(key)
-    except Exception as error:  # noqa: BLE001 - any backend failure is a miss here
-        logger.warning("shared cache unreachable on get: %s", error.__class__.__name__)
-        return None
-
-
 def cache_get_many(keys):
-    """A dict of the keys found, or None when the cache is unreachable."""
+    """A dict of the keys found, or None when the cache is unreachable (a miss for the caller)."""
     try:
         return cache.get_many(keys)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:  # noqa: BLE001 - any backend failure is a miss here
         logger.warning("shared cache unreachable on get_many: %s", error.__class__.__name__)
         return None
 

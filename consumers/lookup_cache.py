@@ -4,14 +4,12 @@ Two kinds of snapshot: a client with its owner and the owner's account state (by
 an access token with its user and the user's account state (by token key). Neither holds a password
 hash (only a keyed digest of it) nor a plaintext secret (see `consumers.secret_box`). Writers
 forget snapshots through `consumers.signals` (any save of a client, token, user or account state)
-and through the last-used marks, which are queryset updates that send no signal.
+and through `consumers.services.record_last_use`, a queryset update that sends no signal.
 """
 import hashlib
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from apiproject.shared_cache import cache_delete_many, cache_get_many, cache_set
 
@@ -58,17 +56,3 @@ def forget(kind, keys):
         return
     cache_delete_many(names)
     transaction.on_commit(lambda: cache_delete_many(names))
-
-
-LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-
-def mark_used(instance, *, kind, key):
-    """Record a client's or token's use at most once a minute, so busy clients do not write on every
-    request; the update sends no signal, so the snapshot (which holds `last_used`) is forgotten here."""
-    now = timezone.now()
-    if instance.last_used and now - instance.last_used < LAST_USED_RESOLUTION:
-        return
-    type(instance).objects.filter(pk=instance.pk).update(last_used=now)
-    instance.last_used = now
-    forget(kind, [key])

@@ -29,18 +29,22 @@ def consumer_load(client_key):
 
 
 def consumer_queryset():
-    return (
-        Consumer.objects.select_related("user")
-        .defer("user__password")
-        .annotate(owner_state=F("user__api_account__state"), owner_password=F("user__password"))
-    )
+    return Consumer.objects.select_related("user").defer("user__password").annotate(**owner_columns())
 
 
-def consumer_prepare(consumer):
-    """Attach the owner's state; keep a keyed digest of the owner's password hash, never the hash."""
-    attach_loaded_state(consumer.user, consumer.owner_state)
-    consumer.user.password_fingerprint = fingerprint_of_hash(consumer.owner_password)
-    del consumer.owner_state, consumer.owner_password
+def owner_columns(path=""):
+    """Annotations that load a client's owner state and password hash with the client, for
+    `consumer_prepare`; `path` leads from the queried model to the client (e.g. "consumer__")."""
+    return {"owner_state": F(f"{path}user__api_account__state"), "owner_password": F(f"{path}user__password")}
+
+
+def consumer_prepare(consumer, loaded_with=None):
+    """Attach the owner's state; keep a keyed digest of the owner's password hash, never the hash.
+    `loaded_with`: the row that carries `owner_columns` when it is not the client itself."""
+    row = loaded_with if loaded_with is not None else consumer
+    attach_loaded_state(consumer.user, row.owner_state)
+    consumer.user.password_fingerprint = fingerprint_of_hash(row.owner_password)
+    del row.owner_state, row.owner_password
     return consumer
 
 

@@ -1,14 +1,16 @@
 """Writes to registered clients: registration, secret rotation, revocation, last use."""
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from consumers.lookup_cache import CONSUMER, mark_used
+from consumers.lookup_cache import CONSUMER, forget
 from consumers.models import Consumer, generate_client_secret
 from consumers.scopes import ALL_SCOPES, parse_scopes
 
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @transaction.atomic
@@ -56,7 +58,19 @@ def consumer_revoke(*, consumer, actor=None, ip=None):
 
 
 def consumer_mark_used(*, consumer):
-    mark_used(consumer, kind=CONSUMER, key=consumer.client_id)
+    record_last_use(consumer, kind=CONSUMER, key=consumer.client_id)
+
+
+def record_last_use(instance, *, kind, key):
+    """Record a client's or token's use at most once a minute, so busy clients do not write on every
+    request. The update sends no signal, so the cached snapshot (`kind`, `key`), which holds
+    `last_used`, is forgotten here."""
+    now = timezone.now()
+    if instance.last_used and now - instance.last_used < LAST_USED_RESOLUTION:
+        return
+    type(instance).objects.filter(pk=instance.pk).update(last_used=now)
+    instance.last_used = now
+    forget(kind, [key])
 
 
 @transaction.atomic

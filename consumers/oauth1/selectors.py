@@ -5,7 +5,7 @@ from django.db.models import F
 from accounts.policy import attach_loaded_state
 from consumers.lookup_cache import ACCESS_TOKEN, CONSUMER, UNKNOWN, remember, remembered
 from consumers.oauth1.models import AccessToken, RequestToken
-from consumers.selectors import consumer_load, consumer_prepare
+from consumers.selectors import consumer_load, consumer_prepare, owner_columns
 
 
 def request_token_get(*, consumer_key, key):
@@ -22,13 +22,17 @@ def request_token_get_for_authorization(key):
     """A live request token no user has authorized yet, with its client and the client's developer."""
     if not key:
         return None
-    return (
+    request_token = (
         RequestToken.objects.live()
         .select_related("consumer", "consumer__user")
-        .annotate(owner_state=F("consumer__user__api_account__state"))
+        .defer("consumer__user__password")
+        .annotate(**owner_columns("consumer__"))
         .filter(key=key, authorized_at__isnull=True)
         .first()
     )
+    if request_token is not None:
+        consumer_prepare(request_token.consumer, loaded_with=request_token)
+    return request_token
 
 
 def access_token_get(*, consumer_key, key):
@@ -60,17 +64,13 @@ def resource_credentials(*, consumer_key, token_key):
             _access_token_queryset()
             .select_related("consumer", "consumer__user")
             .defer("consumer__user__password")
-            .annotate(owner_state=F("consumer__user__api_account__state"),
-                      owner_password=F("consumer__user__password"))
+            .annotate(**owner_columns("consumer__"))
             .filter(key=token_key, consumer__client_id=consumer_key)
             .first()
         )
         if token is None:
             return None, None
-        consumer = token.consumer
-        consumer.owner_state, consumer.owner_password = token.owner_state, token.owner_password
-        del token.owner_state, token.owner_password
-        consumer_prepare(consumer)
+        consumer = consumer_prepare(token.consumer, loaded_with=token)
         _access_token_prepare(token)
     token.consumer = consumer  # a token snapshot holds no client: the client's own is forgotten apart
     return consumer, token

@@ -8,9 +8,10 @@ from django.utils import timezone
 from apiv2.errors import CouldNotAuthenticate
 from audit.models import AuditEvent
 from audit.services import audit_record
-from consumers.lookup_cache import ACCESS_TOKEN, mark_used
+from consumers.lookup_cache import ACCESS_TOKEN
 from consumers.oauth1.models import AccessToken, RequestToken
 from consumers.oauth1.tokens import generate_token
+from consumers.services import record_last_use
 
 REQUEST_TOKEN_LIFETIME = timedelta(minutes=10)
 PRUNE_PROBABILITY = 0.01
@@ -98,4 +99,4 @@ def access_token_revoke(*, access_token, actor=None, ip=None):
 
 
 def access_token_mark_used(*, access_token):
-    mark_used(access_token, kind=ACCESS_TOKEN, key=access_token.key)
+    record_last_use(access_token, kind=ACCESS_TOKEN, key=access_token.key)
