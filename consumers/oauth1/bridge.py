@@ -7,6 +7,7 @@ into an `ApiError` that the API's exception handler renders in the contract's JS
 Order of answers: malformed request (400) -> bad signature, key, token or nonce (401) -> the
 client's state (403) -> the token's account state (403) -> callback and scope rules (400/403).
 """
+from contextlib import contextmanager
 from urllib.parse import parse_qsl
 
 from oauthlib.oauth1 import AccessTokenEndpoint, RequestTokenEndpoint, ResourceEndpoint
@@ -69,16 +70,10 @@ def parse(endpoint, django_request):
     only where `plaintext_refusal` allows it)."""
     _raise_if(protocol_violation(django_request.META.get("HTTP_AUTHORIZATION", ""),
                                  django_request.META.get("QUERY_STRING", ""), _form_body(django_request)))
-    try:
+    with oauthlib_errors():
         oauth_request = endpoint._create_request(*oauthlib_arguments(django_request))
         endpoint._check_mandatory_parameters(oauth_request)
-    except OAuth1Error as error:
-        raise _api_error(error) from None
-    except ValueError:  # oauthlib's answer to anything that is not valid form encoding
-        raise ApiError(MALFORMED) from None
-    refusal = plaintext_refusal(oauth_request.signature_method, django_request.is_secure())
-    if refusal is not None:
-        raise refusal
+    _raise_if(plaintext_refusal(oauth_request.signature_method, django_request.is_secure()))
     return oauth_request
 
 
@@ -132,12 +127,8 @@ def _verify(validate, oauth_request):
     (recorded once the signature is good), or a wrong verifier presented with otherwise good
     credentials, get their own words.
     """
-    try:
+    with oauthlib_errors():
         valid, checked = validate(oauth_request)
-    except OAuth1Error as error:
-        raise _api_error(error) from None
-    except ValueError:
-        raise ApiError(MALFORMED) from None
     if valid:
         _copy_loaded(checked, oauth_request)
         _raise_if(nonce_record(consumer_key=oauth_request.client_key, token=oauth_request.resource_owner_key,
@@ -159,6 +150,18 @@ def _copy_loaded(checked, oauth_request):
     if checked is not oauth_request:
         for name in ("consumer", "access_token"):
             setattr(oauth_request, name, getattr(checked, name, None))
+
+
+@contextmanager
+def oauthlib_errors():
+    """oauthlib's exceptions as our refusals: its 401s as the one `CouldNotAuthenticate`, and its
+    plain ValueError (anything that is not valid form encoding) as a 400, never a 500."""
+    try:
+        yield
+    except OAuth1Error as error:
+        raise _api_error(error) from None
+    except ValueError:
+        raise ApiError(MALFORMED) from None
 
 
 def _api_error(error):
