@@ -1,5 +1,5 @@
 """Staff's view of users: API state at a glance, the history, and the lock/disable/restore actions."""
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
@@ -9,6 +9,7 @@ from accounts.models import AccountStateChange, BalanceEntry
 from accounts.policy import account_state
 from accounts.selectors import account_balance_due
 from accounts.services import account_charge, account_record_payment, account_restore, account_suspend
+from apiproject.admin_actions import apply_to_selected
 
 User = get_user_model()
 
@@ -29,35 +30,30 @@ class AccountStateChangeInline(admin.TabularInline):
         return False
 
 
-def _apply(modeladmin, request, queryset, change, done):
-    with transaction.atomic():
-        for user in queryset:
-            change(user=user, changed_by=request.user, ip=client_ip(request))
-    modeladmin.message_user(request, f"{queryset.count()} account(s) {done}.", messages.SUCCESS)
-
-
 @admin.action(description="Lock API access for an unpaid balance", permissions=["change"])
 def lock_for_unpaid_balance(modeladmin, request, queryset):
-    def lock(**kwargs):
-        account_suspend(reason="billing", note="Locked in the admin for an unpaid balance.", **kwargs)
+    def lock(user, actor, ip):
+        account_suspend(user=user, reason="billing", changed_by=actor, ip=ip,
+                        note="Locked in the admin for an unpaid balance.")
 
-    _apply(modeladmin, request, queryset, lock, "locked")
+    apply_to_selected(modeladmin, request, queryset, lock, "account(s) locked")
 
 
 @admin.action(description="Disable API access for a terms violation", permissions=["change"])
 def disable_for_terms_violation(modeladmin, request, queryset):
-    def disable(**kwargs):
-        account_suspend(reason="terms", note="Disabled in the admin for a terms violation.", **kwargs)
+    def disable(user, actor, ip):
+        account_suspend(user=user, reason="terms", changed_by=actor, ip=ip,
+                        note="Disabled in the admin for a terms violation.")
 
-    _apply(modeladmin, request, queryset, disable, "disabled")
+    apply_to_selected(modeladmin, request, queryset, disable, "account(s) disabled")
 
 
 @admin.action(description="Restore API access", permissions=["change"])
 def restore_api_access(modeladmin, request, queryset):
-    def restore(**kwargs):
-        account_restore(note="Restored in the admin.", **kwargs)
+    def restore(user, actor, ip):
+        account_restore(user=user, changed_by=actor, ip=ip, note="Restored in the admin.")
 
-    _apply(modeladmin, request, queryset, restore, "restored")
+    apply_to_selected(modeladmin, request, queryset, restore, "account(s) restored")
 
 
 admin.site.unregister(User)

@@ -1,18 +1,16 @@
 """Staff find a client by its key, see its owner, and revoke it. The secret is never shown."""
-from django.contrib import admin, messages
-from django.db import models, transaction
+from django.contrib import admin
+from django.db import models
 
-from accounts.failed_logins import client_ip
+from apiproject.admin_actions import apply_to_selected
 from consumers.models import Consumer
 from consumers.services import consumer_revoke
 
 
 @admin.action(description="Revoke the selected clients", permissions=["change"])
 def revoke_clients(modeladmin, request, queryset):
-    with transaction.atomic():
-        for consumer in queryset:
-            consumer_revoke(consumer=consumer, actor=request.user, ip=client_ip(request))
-    modeladmin.message_user(request, f"{queryset.count()} client(s) revoked.", messages.SUCCESS)
+    apply_to_selected(modeladmin, request, queryset,
+                      lambda consumer, **who: consumer_revoke(consumer=consumer, **who), "client(s) revoked")
 
 
 @admin.register(Consumer)

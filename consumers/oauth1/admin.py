@@ -1,18 +1,16 @@
 """Staff see who authorized which app, and revoke access tokens. Keys and secrets are never shown."""
-from django.contrib import admin, messages
-from django.db import transaction
+from django.contrib import admin
 
-from accounts.failed_logins import client_ip
+from apiproject.admin_actions import apply_to_selected
 from consumers.oauth1.models import AccessToken
 from consumers.oauth1.services import access_token_revoke
 
 
 @admin.action(description="Revoke the selected access tokens", permissions=["change"])
 def revoke_access_tokens(modeladmin, request, queryset):
-    with transaction.atomic():
-        for access_token in queryset:
-            access_token_revoke(access_token=access_token, actor=request.user, ip=client_ip(request))
-    modeladmin.message_user(request, f"{queryset.count()} access token(s) revoked.", messages.SUCCESS)
+    apply_to_selected(modeladmin, request, queryset,
+                      lambda token, **who: access_token_revoke(access_token=token, **who),
+                      "access token(s) revoked")
 
 
 @admin.register(AccessToken)

@@ -1,0 +1,15 @@
+"""The shape every staff action shares: call one service per selected object, all in one transaction
+(all or nothing), then say how many were done."""
+from django.contrib import messages
+from django.db import transaction
+
+from accounts.failed_logins import client_ip
+
+
+def apply_to_selected(modeladmin, request, queryset, service, done):
+    """`service(obj, actor=..., ip=...)` for each selected object; `done` names the outcome
+    ("3 client(s) revoked.")."""
+    with transaction.atomic():
+        for obj in queryset:
+            service(obj, actor=request.user, ip=client_ip(request))
+    modeladmin.message_user(request, f"{queryset.count()} {done}.", messages.SUCCESS)
