@@ -10,11 +10,11 @@ from consumers.selectors import consumers_of
 from docs.errors import error_catalogue
 from docs.walkthrough import signed_example
 
-# The OAuth 1.0a endpoints' paths are fixed by CONTRACT.md.
-OAUTH_PATHS = {
-    "request_token": "/oauth/request_token",
-    "authorize": "/oauth/authorize",
-    "access_token": "/oauth/access_token",
+# The guide's blanks, filled from the URL configuration itself so the page cannot drift from it.
+OAUTH_URL_NAMES = {
+    "request_token": "oauth-request-token",
+    "authorize": "oauth-authorize",
+    "access_token": "oauth-access-token",
 }
 PASSWORD_VARIABLE = "$API_PASSWORD"
 
@@ -37,13 +37,13 @@ class AuthenticationGuideView(TemplateView):
         client = example_client_key(user)
         username = user.get_username() if user.is_authenticated else "USERNAME"
         key = client.client_key if client else "YOUR_CLIENT_KEY"
-        products = absolute("/v2/products")
+        products = absolute(reverse("product-list"))
         credentials = f'"{username}:{PASSWORD_VARIABLE}"'
         return super().get_context_data(
             urls={
                 "registration": absolute(reverse("consumer-list")),
-                **{name: absolute(path) for name, path in OAUTH_PATHS.items()},
-                "api_root": absolute("/v2"),
+                **{name: absolute(reverse(url_name)) for name, url_name in OAUTH_URL_NAMES.items()},
+                "api_root": absolute(reverse("api-root")),
                 "products": products,
                 "api_reference": absolute(reverse("docs-api")),
             },
@@ -53,7 +53,7 @@ class AuthenticationGuideView(TemplateView):
             curl_query=f'curl -u {credentials} "{products}?client_key={key}"',
             aladdin=base64.b64encode(b"Aladdin:open sesame").decode(),
             errors=error_catalogue(self.request),
-            example=signed_example(absolute("/v2/products?page=2")),
+            example=signed_example(f"{products}?page=2"),
             **kwargs,
         )
 
