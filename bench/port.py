@@ -1,4 +1,4 @@
-"""A spare loopback port."""
+"""A spare loopback port, for the bench's server and the tests' servers alike."""
 import socket
 
 

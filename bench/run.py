@@ -18,6 +18,8 @@ from urllib.request import Request, urlopen
 
 from cryptography.fernet import Fernet
 
+from bench.port import free_port
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 PASSWORD = "bench password"
@@ -197,8 +199,6 @@ def main():
     cache = "Redis" if "REDIS_URL" in backends else "database cache"
     print(f"Backends: {database} + {cache}; gunicorn workers: {args.workers}; wrk -t{args.threads} "
           f"-c{args.connections} -d{args.seconds}s x {args.rounds} rounds; mode: {args.mode}")
-
-    from bench.port import free_port
 
     port = free_port()
     server = start_server(env, port, args.workers)

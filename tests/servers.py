@@ -1,6 +1,5 @@
 """A real multi-worker server (gunicorn) on the test database, for tests that cross processes."""
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,13 +10,9 @@ import requests
 from django.conf import settings
 from django.db import connection
 
+from bench.port import free_port  # noqa: F401 - also the tests' spare loopback port
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_database_url():
