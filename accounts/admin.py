@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 
-from accounts.failed_logins import client_ip
+from access.client_address import client_address
 from accounts.models import AccountStateChange, BalanceEntry
 from accounts.policy import account_state
 from accounts.selectors import account_balance_due
@@ -98,7 +98,7 @@ class BalanceEntryAdmin(admin.ModelAdmin):
         entry_fields = dict(user=obj.user, amount=obj.amount, description=obj.description, recorded_by=request.user)
         with transaction.atomic():
             if obj.kind == BalanceEntry.Kind.PAYMENT:
-                entry = account_record_payment(**entry_fields, ip=client_ip(request))  # may lift a lock
+                entry = account_record_payment(**entry_fields, ip=client_address(request))  # may lift a lock
             else:
                 entry = account_charge(**entry_fields)
         obj.pk, obj.created = entry.pk, entry.created

@@ -5,7 +5,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.views.decorators.debug import sensitive_variables
 
-from accounts.failed_logins import FailedLoginCounters, client_ip
+from access.client_address import client_address
+from accounts.failed_logins import FailedLoginCounters
 
 
 class FailedLoginLimitedBackend(ModelBackend):
@@ -15,7 +16,7 @@ class FailedLoginLimitedBackend(ModelBackend):
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if username is None or password is None:
             return None
-        counters = FailedLoginCounters(username, client_ip(request))
+        counters = FailedLoginCounters(username, client_address(request))
         wait = counters.cool_off_seconds()
         if wait:
             if request is not None:

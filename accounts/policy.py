@@ -1,8 +1,5 @@
-"""May this account use the API now? The one rule every entry point asks (Basic, OAuth, pages)."""
+"""An account's API state as each request sees it: read fresh, or as loaded with the credentials."""
 from accounts.models import AccountState, ApiAccount
-from apiv2.errors import AccountDisabled, AccountLocked
-
-REFUSALS = {AccountState.LOCKED: AccountLocked, AccountState.DISABLED: AccountDisabled}
 
 
 def account_state(user):
@@ -19,9 +16,3 @@ def attach_loaded_state(user, state):
     """For selectors that load the account state along with the user (None means no row: active)."""
     user.loaded_api_state = state or AccountState.ACTIVE
     return user
-
-
-def account_refusal(user):
-    """The refusal (an `ApiError`) this account's state calls for, or None when it may proceed."""
-    refusal = REFUSALS.get(account_state(user))
-    return refusal() if refusal else None

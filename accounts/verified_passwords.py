@@ -1,6 +1,6 @@
 """Remembers recently verified Basic credentials for a short time, so only the first request pays PBKDF2.
 
-The shared cache holds a keyed digest of username and password (never the password itself) mapped to
+The shared store holds a keyed digest of username and password (never the password itself) mapped to
 the user's id and a digest of the user's current password hash: a password change ends the entry at
 once, and a wrong password simply misses and pays the full check.
 """
@@ -9,9 +9,10 @@ from django.contrib.auth import authenticate, get_user_model
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.decorators.debug import sensitive_variables
 
-from accounts.failed_logins import FailedLoginCounters, client_ip
-from apiproject.shared_cache import cache_delete_many, cache_get_many, cache_set
-from apiv2.errors import TooManyFailedAttempts
+from access.client_address import client_address
+from access.refusals import TooManyFailedAttempts
+from access.shared_state import discard, fetch, remember
+from accounts.failed_logins import FailedLoginCounters
 
 KEY_SALT = "accounts.verified_passwords"
 
@@ -37,24 +38,26 @@ def _still_valid(user, fingerprint):
 
 
 class PasswordCheck:
-    """One Basic password check. Its cache reads (the remembered digest and the failed-login
-    counters) are named up front so the caller can batch them with its own into one round trip."""
+    """One Basic password check. Its reads of the shared store (the remembered digest and the
+    failed-login counters) are named up front so the caller can batch them with its own."""
 
     @sensitive_variables("password")
     def __init__(self, request, username, password):
         self.request, self.username, self._password = request, username, password
         self.key = _credentials_key(username, password)
-        self.counters = FailedLoginCounters(username, client_ip(request))
-        self.cache_names = [self.key, *self.counters.limits]
+        self.counters = FailedLoginCounters(username, client_address(request))
+        self.remembered_names = [self.key]
+        self.counter_names = list(self.counters.limits)
 
     def verified_user(self, found=None, likely_user=None):
         """The user the credentials verify, or None; TooManyFailedAttempts during a cool-off.
 
-        `found`: what the caller read of `cache_names` (read here when None). `likely_user` (the
-        client key's owner, already loaded) saves a query when the remembered entry names it.
+        `found`: what the caller fetched of `remembered_names` and `counter_names` (fetched here when
+        None). `likely_user` (the client key's owner, already loaded) saves a query when the
+        remembered entry names it.
         """
         if found is None:
-            found = cache_get_many(self.cache_names) or {}
+            found = fetch(remembered=self.remembered_names, counters=self.counter_names)
         # Before the fast path, so a cool-off holds even for a remembered (right) password.
         wait = self.counters.cool_off_seconds(found)
         if wait:
@@ -67,9 +70,9 @@ class PasswordCheck:
             )
             if _still_valid(user, fingerprint):
                 return user
-            cache_delete_many([self.key])
+            discard([self.key])
         # Django's ModelBackend runs the hasher for unknown users too, so timing reveals nothing.
         user = authenticate(self.request, username=self.username, password=self._password)
         if user is not None:
-            cache_set(self.key, (user.pk, password_fingerprint(user)), settings.BASIC_CREDENTIALS_CACHE_SECONDS)
+            remember(self.key, (user.pk, password_fingerprint(user)), settings.BASIC_CREDENTIALS_CACHE_SECONDS)
         return user

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.db import transaction
 
-from accounts.failed_logins import client_ip
+from access.client_address import client_address
 
 
 def apply_to_selected(modeladmin, request, queryset, service, done):
@@ -11,5 +11,5 @@ def apply_to_selected(modeladmin, request, queryset, service, done):
     ("3 client(s) revoked.")."""
     with transaction.atomic():
         for obj in queryset:
-            service(obj, actor=request.user, ip=client_ip(request))
+            service(obj, actor=request.user, ip=client_address(request))
     modeladmin.message_user(request, f"{queryset.count()} {done}.", messages.SUCCESS)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "access",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -118,6 +119,9 @@ else:
             "LOCATION": "shared_cache",
         }
     }
+# The database side of the shared state (`access.shared_state`): where counters live without Redis,
+# or while it cannot be reached.
+CACHES["database"] = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shared_cache"}
 
 # --- Auth -------------------------------------------------------------------------------------
 
@@ -140,8 +144,8 @@ BASIC_CREDENTIALS_CACHE_SECONDS = int(os.environ.get("BASIC_CREDENTIALS_CACHE_SE
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "apiv2.authentication.ClientKeyBasicAuthentication",
-        "consumers.oauth1.authentication.OAuth1Authentication",
+        "apiv2.schemes.basic.ClientKeyBasicAuthentication",
+        "apiv2.schemes.oauth1.OAuth1Authentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",

@@ -5,12 +5,16 @@ from django.urls import include, path, re_path
 
 from accounts.views import SignInView
 from apiproject import error_views
+from apiv2.token_endpoints import AccessTokenView, RequestTokenView
 from apiv2.views import ApiRootView, NotFoundView
 
 urlpatterns = [
     re_path(r"^v2/?$", ApiRootView.as_view(), name="api-root"),
     path("v2/", include("apiv2.urls")),
     re_path(r"^v2", NotFoundView.as_view()),  # JSON 404 for /v2-anything, whatever DEBUG says
+    # OAuth 1.0a token endpoints: with or without a trailing slash, directly (no redirect).
+    re_path(r"^oauth/request_token/?$", RequestTokenView.as_view(), name="oauth-request-token"),
+    re_path(r"^oauth/access_token/?$", AccessTokenView.as_view(), name="oauth-access-token"),
     path("admin/", admin.site.urls),
     path("", include("consumers.oauth1.urls")),  # /oauth/..., /account/apps
     path("login", SignInView.as_view(next_page="home"), name="login"),

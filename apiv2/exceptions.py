@@ -12,7 +12,8 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from apiv2.errors import ApiError, ServiceUnavailable
+from access.refusals import Refusal, SharedStateUnavailable
+from apiv2.errors import ApiError
 
 logger = logging.getLogger("django.request")
 
@@ -47,7 +48,9 @@ def api_exception_handler(exc, context):
     request = context.get("request")
     if isinstance(exc, (OperationalError, InterfaceError)):
         logger.error("Database unavailable: %s", exc.__class__.__name__)
-        exc = ServiceUnavailable()
+        exc = ApiError(SharedStateUnavailable())
+    elif isinstance(exc, Refusal):
+        exc = ApiError(exc)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -65,7 +68,7 @@ def api_exception_handler(exc, context):
         challenges = _challenges(context.get("view"), request)
         if challenges:
             response["WWW-Authenticate"] = challenges
-    wait = getattr(exc, "wait", None)  # DRF's Throttled, our TooManyFailedAttempts
+    wait = getattr(exc, "wait", None)  # DRF's Throttled, a TooManyFailedAttempts refusal
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and wait is not None:
         response["Retry-After"] = str(_whole_seconds(wait))
     return response

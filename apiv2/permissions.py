@@ -1,7 +1,8 @@
 """Scope checks: a view names the scope each method needs; the credentials must hold it."""
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from apiv2.errors import InsufficientScope
+from access.refusals import InsufficientScope
+from apiv2.errors import ApiError
 
 
 class HasRequiredScope(BasePermission):
@@ -13,5 +14,5 @@ class HasRequiredScope(BasePermission):
             return True
         held = getattr(request.auth, "scopes", ())
         if needed not in held:
-            raise InsufficientScope(needed)
+            raise ApiError(InsufficientScope(needed))
         return True

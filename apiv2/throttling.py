@@ -1,35 +1,46 @@
-"""Rate limits per client key and per account, counted in the shared cache so every worker sees one count.
+"""Rate limits per client key and per account, counted in the shared store so every worker sees one count.
 
 Fixed windows counted with an atomic increment: both limits cost one round trip to Redis (a
 pipeline), where DRF's sliding-log throttles cost a read and a write each and lose counts under
-concurrency. The tightest limit is noted on the request for the `X-RateLimit-*` headers.
+concurrency. Counted only once the credentials are verified, so a stranger cannot spend someone
+else's budget. The tightest limit is noted on the request for the `X-RateLimit-*` headers.
 """
 import math
 import time
 
+from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
-from apiproject.shared_cache import increment_counters
+from access.shared_state import counters_add
 
 SCOPES = ("client_key", "account")
 
 
 class ApiRateThrottle(BaseThrottle):
+    """For the API views: the client key and the account of the verified credentials."""
+
     def __init__(self):
         self.wait_seconds = None
 
     def allow_request(self, request, view):
+        consumer = getattr(request.auth, "consumer", None)
+        user = getattr(request, "user", None)
+        return self.count(request, {
+            "client_key": consumer.client_id if consumer is not None else None,
+            "account": user.pk if user is not None and user.is_authenticated else None,
+        })
+
+    def count(self, request, identities):
+        """Count one request for each identity (scope -> identity or None); False past any limit."""
         now = time.time()
-        limits = list(_limits_for(request))
+        limits = list(_limits_for(identities))
         if not limits:
             return True
-        keys = [(f"throttle:{scope}:{ident}:{int(now // period)}", period) for scope, ident, _, period in limits]
-        counts = increment_counters(keys)
-        if counts is None:
-            return True  # the shared cache is down: serve rather than refuse everyone
+        counts = counters_add((f"throttle:{scope}:{ident}:{int(now // period)}", period)
+                              for scope, ident, _, period in limits)
         tightest, exceeded_resets = None, []
-        for (scope, ident, allowed, period), count in zip(limits, counts):
+        for (_, _, allowed, period), count in zip(limits, counts, strict=True):
             reset = (int(now // period) + 1) * period
             remaining = max(0, allowed - count)
             if tightest is None or remaining < tightest[1]:
@@ -46,18 +57,19 @@ class ApiRateThrottle(BaseThrottle):
         return self.wait_seconds
 
 
-def _limits_for(request):
+def throttle_client_key(request, consumer):
+    """For the OAuth token endpoints: count against the verified client key's budget, as the API does."""
+    throttle = ApiRateThrottle()
+    if not throttle.count(request, {"client_key": consumer.client_id}):
+        raise Throttled(wait=throttle.wait())
+
+
+def _limits_for(identities):
     """(scope, identity, requests allowed, period in seconds) for each configured limit that applies."""
-    consumer = getattr(request.auth, "consumer", None)
-    user = getattr(request, "user", None)
-    identities = {
-        "client_key": consumer.client_id if consumer is not None else None,
-        "account": user.pk if user is not None and user.is_authenticated else None,
-    }
     rates = api_settings.DEFAULT_THROTTLE_RATES  # read at call time, so a settings change applies at once
     for scope in SCOPES:
         rate = rates.get(scope)
-        if rate and identities[scope] is not None:
+        if rate and identities.get(scope) is not None:
             allowed, period = SimpleRateThrottle.parse_rate(None, rate)
             yield scope, identities[scope], allowed, period
 
@@ -70,3 +82,13 @@ def rate_limit_headers(request):
     limit, remaining, reset = recorded
     return {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(remaining),
             "X-RateLimit-Reset": str(math.ceil(reset))}
+
+
+class RateLimitHeadersMixin:
+    """Every answer tells the client where it stands against its rate limits."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        for name, value in rate_limit_headers(request).items():
+            response[name] = value
+        return response

@@ -1,5 +1,4 @@
 """The /v2 resources. Views stay thin: authentication, scopes and errors live in their own modules."""
-from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 from rest_framework import status, viewsets
@@ -8,21 +7,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from access.shared_state import reachable
 from accounts.policy import account_state
 from apiv2.exceptions import error_body
 from apiv2.models import Product
 from apiv2.serializers import ProductSerializer
-from apiv2.throttling import rate_limit_headers
-
-
-class RateLimitHeadersMixin:
-    """Every answer tells the client where it stands against its rate limits."""
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        for name, value in rate_limit_headers(request).items():
-            response[name] = value
-        return response
+from apiv2.throttling import RateLimitHeadersMixin
 
 
 class ApiRootView(RateLimitHeadersMixin, APIView):
@@ -62,7 +52,7 @@ class StatusView(APIView):
     throttle_classes = []
 
     def get(self, request):
-        checks = {"database": _database_ok(), "cache": _cache_ok()}
+        checks = {"database": _database_ok(), "cache": reachable()}
         if all(checks.values()):
             return Response({"status": "ok", **{name: "ok" for name in checks}})
         down = ", ".join(name for name, ok in checks.items() if not ok)
@@ -90,10 +80,3 @@ def _database_ok():
     except Exception:
         return False
 
-
-def _cache_ok():
-    try:
-        cache.set("status-probe", "1", 5)
-        return cache.get("status-probe") == "1"
-    except Exception:
-        return False

@@ -52,10 +52,8 @@ def main():
 
 
 def seed_large(consumer, user):
-    from django.conf import settings
-    from django.utils import timezone
-
-    from consumers.oauth1.models import AccessToken, Nonce
+    from access.shared_state import nonces_load
+    from consumers.oauth1.models import AccessToken
 
     secret = "x" * 40  # the same for every filler token: only the rows' number matters here
     for start in range(0, LARGE_TOKENS, BATCH):
@@ -64,19 +62,8 @@ def seed_large(consumer, user):
                         scopes=consumer.scopes)
             for _ in range(start, min(start + BATCH, LARGE_TOKENS))
         )
-    if settings.REDIS_URL:
-        from django.core.cache import cache
-
-        client = cache._cache.get_client(write=True)
-        for start in range(0, LARGE_NONCES, BATCH):
-            pipeline = client.pipeline(transaction=False)
-            for _ in range(BATCH):
-                pipeline.set(cache.make_and_validate_key(f"oauth1-nonce:{secrets.token_hex(32)}"), 1, ex=3600)
-            pipeline.execute()
-    else:
-        expires = timezone.now() + timezone.timedelta(hours=1)
-        for start in range(0, LARGE_NONCES, BATCH):
-            Nonce.objects.bulk_create(Nonce(digest=secrets.token_hex(32), expires_at=expires) for _ in range(BATCH))
+    for _ in range(0, LARGE_NONCES, BATCH):
+        nonces_load("oauth1-nonce", (secrets.token_hex(32) for _ in range(BATCH)), 3600)
     settle()
 
 
@@ -84,7 +71,7 @@ def settle():
     """Let the database finish with the bulk load (fresh statistics, no autovacuum racing the load)."""
     from django.db import connection
 
-    tables = ["consumers_accesstoken", "consumers_nonce"]
+    tables = ["consumers_accesstoken", "access_nonce"]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")

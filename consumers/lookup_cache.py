@@ -1,21 +1,18 @@
-"""Credential lookups remembered in the shared cache (Redis only), forgotten whenever their source changes.
+"""Credential lookups remembered as snapshots in the shared store, forgotten whenever their source changes.
 
 Two kinds of snapshot: a client with its owner and the owner's account state (by client key), and
 an access token with its user and the user's account state (by token key). Neither holds a password
-hash (only a keyed digest of it) nor a plaintext secret (see `consumers.secret_box`). Writers
-forget snapshots through `consumers.signals` (any save of a client, token, user or account state)
-and through `consumers.services.record_last_use`, a queryset update that sends no signal.
+hash (only a keyed digest of it) nor a plaintext secret (see `consumers.secret_box`). Writers forget
+snapshots through `consumers.signals` (any save of a client, token, user or account state); a
+forget that cannot reach the store fails the change (`access.shared_state.snapshots_forget`).
 """
 import hashlib
 
-from django.conf import settings
-from django.db import transaction
-
-from apiproject.shared_cache import cache_delete_many, cache_get_many, cache_set
+from access.shared_state import fetch, snapshot_keep, snapshots_forget
 
 SNAPSHOT_SECONDS = 60
 # Unknown keys are remembered too, so that a known and an unknown key take the same path and time:
-# otherwise answering from Redis for one and from the database for the other tells them apart.
+# otherwise answering from the store for one and from the database for the other tells them apart.
 UNKNOWN = "unknown"
 CONSUMER = "consumer"
 ACCESS_TOKEN = "access-token"
@@ -27,32 +24,22 @@ def snapshot_key(kind, key):
 
 
 def remembered(*wanted):
-    """For each (kind, key): the snapshot, UNKNOWN, or None when nothing is remembered; one round trip.
-
-    Only Redis is faster than the query it replaces: with the database cache nothing is remembered.
-    """
-    if not settings.REDIS_URL:
-        return [None] * len(wanted)
+    """For each (kind, key): the snapshot, UNKNOWN, or None when nothing is remembered; one round trip."""
     names = [snapshot_key(kind, key) for kind, key in wanted]
-    found = cache_get_many(names) or {}
+    found = fetch(snapshots=names)
     return [found.get(name) for name in names]
 
 
 def remembered_in(found, kind, key):
-    """The snapshot in a batch the caller read itself (see `snapshot_key`), like `remembered`."""
-    return found.get(snapshot_key(kind, key)) if settings.REDIS_URL else None
+    """The snapshot in a batch the caller fetched itself (see `snapshot_key`), like `remembered`."""
+    return found.get(snapshot_key(kind, key))
 
 
 def remember(kind, key, value):
     """`value` None remembers the key as unknown."""
-    if settings.REDIS_URL:
-        cache_set(snapshot_key(kind, key), UNKNOWN if value is None else value, SNAPSHOT_SECONDS)
+    snapshot_keep(snapshot_key(kind, key), UNKNOWN if value is None else value, SNAPSHOT_SECONDS)
 
 
 def forget(kind, keys):
-    """Forget now, and again after the transaction commits, so no request re-caches the old row."""
-    names = [snapshot_key(kind, key) for key in keys]
-    if not names or not settings.REDIS_URL:
-        return
-    cache_delete_many(names)
-    transaction.on_commit(lambda: cache_delete_many(names))
+    """Forget before the change commits; raises (and so undoes the change) when the store is unreachable."""
+    snapshots_forget([snapshot_key(kind, key) for key in keys])

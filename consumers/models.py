@@ -65,4 +65,4 @@ class Consumer(SealedSecretsMixin, models.Model):
 
 
 # OAuth 1.0a tokens and nonces live in their own package but belong to this app.
-from consumers.oauth1.models import AccessToken, Nonce, RequestToken  # noqa: E402,F401
+from consumers.oauth1.models import AccessToken, RequestToken  # noqa: E402,F401

@@ -17,26 +17,21 @@ from django.core.signals import setting_changed
 from django.db import models, transaction
 from django.db.models.functions import Cast
 from django.dispatch import receiver
-from rest_framework import status
 
-from apiv2.errors import ApiError
+from access.refusals import SecretsUnreadable
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "fernet:"
 
 
-class SecretDecryptionError(ApiError):
+class SecretDecryptionError(SecretsUnreadable):
     """A stored secret that none of SECRET_ENCRYPTION_KEYS opens (wrong or missing key, or a value
     that was never encrypted).
 
-    An `ApiError` so that the API answers 503 in the contract's shape wherever it surfaces (Basic,
-    the OAuth bridge, the token endpoints) instead of a verdict on the credentials.
+    A refusal, so that the API answers 503 in the contract's shape wherever it surfaces (Basic, the
+    OAuth bridge, the token endpoints) instead of a verdict on the credentials.
     """
-
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    message = "Service Unavailable"
-    additional = "Stored credentials cannot be read with this deployment's encryption keys."
 
 
 @lru_cache(maxsize=1)

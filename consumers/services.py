@@ -1,4 +1,5 @@
 """Writes to registered clients: registration, secret rotation, revocation, last use."""
+import time
 from datetime import timedelta
 
 from django.db import transaction
@@ -6,11 +7,14 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from consumers.lookup_cache import CONSUMER, forget
 from consumers.models import Consumer, generate_client_secret
 from consumers.scopes import ALL_SCOPES, parse_scopes
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+# When this process last wrote each mark: a snapshot's `last_used` is not refreshed by the write, so
+# without this every request served from a snapshot would write again. Bounded; only saves writes.
+_marked_at = {}
+MARKS_REMEMBERED = 10_000
 
 
 @transaction.atomic
@@ -58,19 +62,24 @@ def consumer_revoke(*, consumer, actor=None, ip=None):
 
 
 def consumer_mark_used(*, consumer):
-    record_last_use(consumer, kind=CONSUMER, key=consumer.client_id)
+    record_last_use(consumer, key=consumer.client_id)
 
 
-def record_last_use(instance, *, kind, key):
-    """Record a client's or token's use at most once a minute, so busy clients do not write on every
-    request. The update sends no signal, so the cached snapshot (`kind`, `key`), which holds
-    `last_used`, is forgotten here."""
+def record_last_use(instance, *, key):
+    """Record a client's or token's use at most about once a minute per worker, so a warm request
+    does not write. A queryset update: it sends no signal, so no snapshot is forgotten for it."""
+    mark = (type(instance).__name__, key)  # keys, not ids: ids come back after a rollback
+    clock = time.monotonic()
+    if clock - _marked_at.get(mark, -LAST_USED_RESOLUTION.total_seconds()) < LAST_USED_RESOLUTION.total_seconds():
+        return
     now = timezone.now()
     if instance.last_used and now - instance.last_used < LAST_USED_RESOLUTION:
         return
     type(instance).objects.filter(pk=instance.pk).update(last_used=now)
     instance.last_used = now
-    forget(kind, [key])
+    if len(_marked_at) >= MARKS_REMEMBERED:
+        _marked_at.clear()
+    _marked_at[mark] = clock
 
 
 @transaction.atomic

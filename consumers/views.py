@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
-from accounts.failed_logins import client_ip
+from access.client_address import client_address
 from consumers.forms import ConsumerChangeForm, ConsumerRegisterForm
 from consumers.selectors import consumers_of
 from consumers.services import consumer_register, consumer_revoke, consumer_secret_rotate, consumer_update
@@ -53,7 +53,7 @@ class ConsumerRegisterView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         consumer = consumer_register(user=self.request.user, **form.cleaned_data,
-                                     actor=self.request.user, ip=client_ip(self.request))
+                                     actor=self.request.user, ip=client_address(self.request))
         return secret_response(self.request, consumer, consumer.client_secret, created=True)
 
 
@@ -78,7 +78,7 @@ class ConsumerEditView(ActiveOwnConsumersMixin, SingleObjectMixin, FormView):
 
     def form_valid(self, form):
         consumer_update(consumer=self.object, **form.cleaned_data,
-                        actor=self.request.user, ip=client_ip(self.request))
+                        actor=self.request.user, ip=client_address(self.request))
         messages.success(self.request, "Your changes were saved.")
         return redirect("consumer-detail", pk=self.object.pk)
 
@@ -90,7 +90,7 @@ class ConsumerRotateSecretView(ActiveOwnConsumersMixin, SingleObjectMixin, View)
 
     def post(self, request, *args, **kwargs):
         consumer = self.get_object()
-        secret = consumer_secret_rotate(consumer=consumer, actor=request.user, ip=client_ip(request))
+        secret = consumer_secret_rotate(consumer=consumer, actor=request.user, ip=client_address(request))
         return secret_response(request, consumer, secret, created=False)
 
 
@@ -100,6 +100,6 @@ class ConsumerRevokeView(ActiveOwnConsumersMixin, DetailView):
     template_name = "consumers/revoke.html"
 
     def post(self, request, *args, **kwargs):
-        consumer = consumer_revoke(consumer=self.get_object(), actor=request.user, ip=client_ip(request))
+        consumer = consumer_revoke(consumer=self.get_object(), actor=request.user, ip=client_address(request))
         messages.success(request, f"“{consumer.name}” was revoked. Its key no longer works.")
         return redirect("consumer-list")

@@ -20,7 +20,7 @@ BODY_ERROR_STATUSES = {"415": "Unsupported media type: send JSON or form-encoded
 class ClientKeyBasicScheme(OpenApiAuthenticationExtension):
     """HTTP Basic AND a client key, in the `X-Client-Key` header OR the `client_key` parameter."""
 
-    target_class = "apiv2.authentication.ClientKeyBasicAuthentication"
+    target_class = "apiv2.schemes.basic.ClientKeyBasicAuthentication"
     name = ["basicAuth", "clientKeyHeader", "clientKeyQuery"]
 
     def get_security_requirement(self, auto_schema):
@@ -37,7 +37,7 @@ class ClientKeyBasicScheme(OpenApiAuthenticationExtension):
 class OAuth1Scheme(OpenApiAuthenticationExtension):
     """OpenAPI has no OAuth 1.0a type: described as the `Authorization` header it travels in."""
 
-    target_class = "consumers.oauth1.authentication.OAuth1Authentication"
+    target_class = "apiv2.schemes.oauth1.OAuth1Authentication"
     name = "oauth1"
     optional = True
 

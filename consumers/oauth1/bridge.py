@@ -1,61 +1,103 @@
-"""The one bridge between Django and oauthlib's OAuth 1.0a endpoints.
+"""The one bridge between Django and oauthlib's OAuth 1.0a, through oauthlib's public API only.
 
-It turns a Django request into what oauthlib wants (uri, method, body, headers), runs the endpoint
-with our validator, applies our policies once the signature is known good, and turns every failure
-into an `ApiError` that the API's exception handler renders in the contract's JSON shape.
+A Django request is read once into one oauthlib `Request` (`read`); oauthlib's endpoints and signature
+functions judge it with our storage-only validator; oauthlib's errors come back as our refusals. The
+bridge decides nothing about accounts or clients: its callers ask the gate (`consumers.gate`) and our
+OAuth rules (`consumers.oauth1.policy`) about what it verified.
 
-Order of answers: malformed request (400) -> bad signature, key, token or nonce (401) -> the
-client's state (403) -> the token's account state (403) -> callback and scope rules (400/403).
+Order of answers: malformed request (400) -> bad signature, key, token or nonce (401); then the
+callers' gate (403) and callback and scope rules (400/403).
 """
 from contextlib import contextmanager
 from urllib.parse import parse_qsl
 
-from oauthlib.oauth1 import AccessTokenEndpoint, RequestTokenEndpoint, ResourceEndpoint
+from oauthlib.common import Request, urldecode
+from oauthlib.oauth1 import (
+    SIGNATURE_HMAC_SHA1,
+    SIGNATURE_PLAINTEXT,
+    AccessTokenEndpoint,
+    RequestTokenEndpoint,
+)
+from oauthlib.oauth1.rfc5849 import signature
 from oauthlib.oauth1.rfc5849.errors import OAuth1Error
+from oauthlib.oauth1.rfc5849.utils import unescape
 
-from accounts.policy import account_refusal
-from apiv2.errors import ApiError, CouldNotAuthenticate
-from consumers.oauth1.nonces import nonce_record
-from consumers.oauth1.policy import callback_refusal, granted_scopes, plaintext_refusal
-from consumers.oauth1.protocol_rules import protocol_violation
+from access.refusals import InvalidCredentials, MalformedRequest
+from consumers.oauth1 import selectors
+from consumers.oauth1.nonces import nonce_record, timestamp_refusal
+from consumers.oauth1.policy import plaintext_refusal
+from consumers.oauth1.protocol_rules import header_parameters, mandatory_violation, protocol_violation
 from consumers.oauth1.tokens import generate_token
-from consumers.oauth1.validator import OAuth1Validator, ResourceRequestValidator
-from consumers.policy import consumer_refusal
+from consumers.oauth1.validator import DUMMY_SECRET, OAuth1Validator
 
 FORM = "application/x-www-form-urlencoded"
 INVALID = "Invalid OAuth signature or credentials."
 MALFORMED = "Malformed OAuth request: parameters must be percent-encoded key=value pairs."
+VERIFIERS = {SIGNATURE_HMAC_SHA1: signature.verify_hmac_sha1, SIGNATURE_PLAINTEXT: signature.verify_plaintext}
 
 validator = OAuth1Validator()
-resource_validator = ResourceRequestValidator()
 
 
-# --- Reading a Django request -----------------------------------------------------------------------
+# --- Reading a Django request, once ---------------------------------------------------------------
 
 
-def has_oauth_params(django_request):
-    """Does the request carry OAuth protocol parameters (header, query or form body)? (RFC 5849 §3.5)"""
-    if django_request.META.get("HTTP_AUTHORIZATION", "")[:6].lower() == "oauth ":
-        return True
-    if any(name.startswith("oauth_") for name in django_request.GET):
-        return True
-    return any(name.startswith("oauth_") for name, _ in parse_qsl(_form_body(django_request)))
+def read(django_request):
+    """The oauthlib request for a Django request that carries OAuth protocol parameters (in the
+    `Authorization` header, a form-encoded body or the query, RFC 5849 §3.5), or None when it carries
+    none. RFC 5849 §3's rules and the PLAINTEXT rule are checked here (400s); mandatory parameters
+    when it is verified.
 
-
-def oauthlib_arguments(django_request):
-    """(uri, http_method, body, headers) as oauthlib wants them.
-
-    The scheme comes from `is_secure()`, which trusts `X-Forwarded-Proto` only when
+    The scheme of the URI comes from `is_secure()`, which trusts `X-Forwarded-Proto` only when
     TRUST_X_FORWARDED_PROTO is on; the host from the `Host` header, validated by ALLOWED_HOSTS.
     Only a form-encoded body takes part in the signature (RFC 5849 §3.4.1.3.1).
     """
-    headers = {}
-    if "HTTP_AUTHORIZATION" in django_request.META:
-        headers["Authorization"] = django_request.META["HTTP_AUTHORIZATION"]
+    authorization = django_request.META.get("HTTP_AUTHORIZATION", "")
+    header_pairs = header_parameters(authorization)  # None: not an OAuth header
     body = _form_body(django_request)
+    if header_pairs is None and not _mentions_oauth(django_request, body):
+        return None  # not ours: another scheme's, or none (its query may be anything)
+    try:
+        query_pairs = [_unescaped(pair) for pair in urldecode(django_request.META.get("QUERY_STRING", ""))]
+        body_pairs = [_unescaped(pair) for pair in urldecode(body)] if body else []
+    except ValueError:
+        raise MalformedRequest(MALFORMED) from None
+    sources = {"header": header_pairs or [], "body": body_pairs, "query": query_pairs}
+    with_oauth = [name for name, pairs in sources.items() if any(key.startswith("oauth_") for key, _ in pairs)]
+    _raise_if(protocol_violation(sources["header"] + body_pairs + query_pairs))
+    if len(with_oauth) > 1:
+        raise MalformedRequest(f"Protocol parameters must come from one place; found in {' and '.join(with_oauth)}.")
+
+    headers = {"Authorization": authorization} if authorization else {}
     if body:
         headers["Content-Type"] = FORM
-    return django_request.build_absolute_uri(), django_request.method, body, headers
+    oauth_request = Request(django_request.build_absolute_uri(), django_request.method, body, headers)
+    header_oauth = [(key, unescape(value) if key.startswith("oauth_") else value)
+                    for key, value in sources["header"]]
+    oauth_params = dict(pair for pair in header_oauth + body_pairs + query_pairs if pair[0].startswith("oauth_"))
+    realm = dict(header_oauth).get("realm")
+    # The attributes oauthlib's endpoints and validator methods read (as its own endpoints set them).
+    oauth_request.oauth_params = oauth_params
+    oauth_request.signature = oauth_params.get("oauth_signature")
+    oauth_request.client_key = oauth_params.get("oauth_consumer_key")
+    oauth_request.resource_owner_key = oauth_params.get("oauth_token")
+    oauth_request.nonce = oauth_params.get("oauth_nonce")
+    oauth_request.timestamp = oauth_params.get("oauth_timestamp")
+    oauth_request.redirect_uri = oauth_params.get("oauth_callback")
+    oauth_request.verifier = oauth_params.get("oauth_verifier")
+    oauth_request.signature_method = oauth_params.get("oauth_signature_method")
+    oauth_request.realm = realm
+    oauth_request.params = [pair for pair in header_oauth + body_pairs + query_pairs if pair[0] != "oauth_signature"]
+    if "realm" in authorization:  # a header realm is no parameter (RFC 5849 §3.4.1.3.1)
+        oauth_request.params = [pair for pair in oauth_request.params if pair[0] != "realm"]
+    _raise_if(plaintext_refusal(oauth_request.signature_method, django_request.is_secure()))
+    return oauth_request
+
+
+def _mentions_oauth(django_request, body):
+    """Protocol parameters in the query or the form body? A lenient look: only ours are parsed strictly."""
+    if any(name.startswith("oauth_") for name in django_request.GET):
+        return True
+    return "oauth_" in body and any(name.startswith("oauth_") for name, _ in parse_qsl(body))
 
 
 def _form_body(django_request):
@@ -64,113 +106,123 @@ def _form_body(django_request):
     return django_request.body.decode("utf-8", errors="replace")
 
 
-def parse(endpoint, django_request):
-    """The oauthlib request, after the checks that need no storage: RFC 5849 §3's rules
-    (`protocol_rules`), parameters well formed and complete, signature method allowed (and PLAINTEXT
-    only where `plaintext_refusal` allows it)."""
-    _raise_if(protocol_violation(django_request.META.get("HTTP_AUTHORIZATION", ""),
-                                 django_request.META.get("QUERY_STRING", ""), _form_body(django_request)))
-    with oauthlib_errors():
-        oauth_request = endpoint._create_request(*oauthlib_arguments(django_request))
-        endpoint._check_mandatory_parameters(oauth_request)
-    _raise_if(plaintext_refusal(oauth_request.signature_method, django_request.is_secure()))
+def _unescaped(pair):
+    """oauthlib percent-decodes protocol parameter values once more after form decoding; so do we, so
+    that the signature base string is the one oauthlib and its clients compute."""
+    key, value = pair
+    return (key, unescape(value)) if key.startswith("oauth_") else pair
+
+
+# --- Verifying ------------------------------------------------------------------------------------
+
+
+def signature_valid(oauth_request, client_secret, resource_owner_secret):
+    """Does the request's signature match these secrets? (RFC 5849 §3.4, constant-time)"""
+    with oauthlib_errors():  # a URI oauthlib cannot take apart (a port over 65535) is a 400
+        return VERIFIERS[oauth_request.signature_method](oauth_request, client_secret, resource_owner_secret)
+
+
+def verify_resource_request(oauth_request):
+    """(client, access token) of a signed API request (RFC 5849 §3.2) whose signature, token and nonce
+    are good; `InvalidCredentials` otherwise, never saying which of key, token or secret was wrong.
+
+    The client and the token are loaded together (one round trip, or one query); an unknown one is
+    checked against a dummy secret, so the answer time does not tell which keys exist.
+    """
+    _raise_if(mandatory_violation(oauth_request, validator))  # oauthlib's endpoints check their own
+    if not oauth_request.resource_owner_key:
+        raise InvalidCredentials("API requests must be signed with an access token (oauth_token).")
+    if not validator.check_access_token(oauth_request.resource_owner_key):
+        raise InvalidCredentials(INVALID)
+    _raise_if(timestamp_refusal(oauth_request.timestamp))
+    consumer, access_token = selectors.resource_credentials(
+        consumer_key=oauth_request.client_key, token_key=oauth_request.resource_owner_key)
+    valid = signature_valid(oauth_request,
+                            consumer.client_secret if consumer is not None else DUMMY_SECRET,
+                            access_token.secret if access_token is not None else DUMMY_SECRET)
+    if not (valid and consumer is not None and access_token is not None):
+        raise InvalidCredentials(INVALID)
+    _record_nonce(oauth_request)
+    return consumer, access_token
+
+
+def verify_request_token_request(oauth_request):
+    """The oauthlib request of a good temporary-credentials request (RFC 5849 §2.1), its client loaded
+    as `consumer`."""
+    endpoint = RequestTokenEndpoint(validator, token_generator=generate_token)
+    _verify(endpoint.validate_request_token_request, oauth_request)
     return oauth_request
 
 
-# --- The three uses -----------------------------------------------------------------------------------
-
-
-def issue_request_token(django_request):
-    """Temporary credentials (RFC 5849 §2.1); the form-encoded response body."""
-    endpoint = RequestTokenEndpoint(validator, token_generator=generate_token)
-    oauth_request = parse(endpoint, django_request)
-    _verify(endpoint.validate_request_token_request, oauth_request)
-    consumer = oauth_request.consumer
-    _raise_if(consumer_refusal(consumer))
-    _raise_if(callback_refusal(consumer, oauth_request.redirect_uri))
-    oauth_request.scopes = granted_scopes(consumer, _parameter(oauth_request, "scope"))
-    return endpoint.create_request_token(oauth_request, {})
-
-
-def issue_access_token(django_request):
-    """Token credentials for an authorized request token and its verifier (RFC 5849 §2.3)."""
+def verify_access_token_request(oauth_request):
+    """The oauthlib request of a good token-credentials request (RFC 5849 §2.3): its client as
+    `consumer`, its authorized request token as `request_token`."""
     endpoint = AccessTokenEndpoint(validator, token_generator=generate_token)
-    oauth_request = parse(endpoint, django_request)
     _verify(endpoint.validate_access_token_request, oauth_request)
-    _raise_if(consumer_refusal(oauth_request.consumer))
-    _raise_if(account_refusal(oauth_request.request_token.user))
-    return endpoint.create_access_token(oauth_request, {})
+    return oauth_request
 
 
-def verify_resource_request(django_request):
-    """The access token a signed API request is made with (RFC 5849 §3.2), once every rule passed."""
-    endpoint = ResourceEndpoint(resource_validator, token_generator=generate_token)
-    oauth_request = parse(endpoint, django_request)
-    if not oauth_request.resource_owner_key:
-        raise CouldNotAuthenticate("API requests must be signed with an access token (oauth_token).")
-    _verify(lambda _: endpoint.validate_protected_resource_request(*oauthlib_arguments(django_request)),
-            oauth_request)
-    access_token = oauth_request.access_token
-    _raise_if(consumer_refusal(oauth_request.consumer))
-    _raise_if(account_refusal(access_token.user))
-    return access_token
+def issue_request_token(oauth_request, scopes):
+    """The form-encoded response body with new temporary credentials carrying `scopes`."""
+    oauth_request.scopes = scopes
+    endpoint = RequestTokenEndpoint(validator, token_generator=generate_token)
+    with oauthlib_errors():
+        return endpoint.create_request_token(oauth_request, {})
 
 
-# --- Verdicts ------------------------------------------------------------------------------------------
+def issue_access_token(oauth_request):
+    """The form-encoded response body with token credentials; spends the request token."""
+    endpoint = AccessTokenEndpoint(validator, token_generator=generate_token)
+    with oauthlib_errors():
+        return endpoint.create_access_token(oauth_request, {})
 
 
 def _verify(validate, oauth_request):
     """Run oauthlib's validation; raise the refusal unless signature, key, token and nonce are good.
 
-    The reasons never say which of key, token or secret was wrong: that would tell a stranger which
-    keys exist. Only a stale timestamp (checked before anything is looked up), a replayed nonce
-    (recorded once the signature is good), or a wrong verifier presented with otherwise good
-    credentials, get their own words.
+    Only a stale timestamp (checked before anything is looked up), a replayed nonce (recorded once the
+    signature is good), or a wrong verifier presented with otherwise good credentials, get their own
+    words: anything else would tell a stranger which keys exist.
     """
     with oauthlib_errors():
-        valid, checked = validate(oauth_request)
+        valid, _ = validate(oauth_request)
     if valid:
-        _copy_loaded(checked, oauth_request)
-        _raise_if(nonce_record(consumer_key=oauth_request.client_key, token=oauth_request.resource_owner_key,
-                               timestamp=oauth_request.timestamp, nonce=oauth_request.nonce))
+        _record_nonce(oauth_request)
         return
-    checked = checked or oauth_request
-    nonce_refusal = getattr(checked, "nonce_refusal", None)
+    nonce_refusal = getattr(oauth_request, "nonce_refusal", None)
     if nonce_refusal is not None:
         raise nonce_refusal
-    log = checked.validator_log
+    log = oauth_request.validator_log
     credentials_good = log.get("signature") and log.get("client") and log.get("resource_owner", True)
     if credentials_good and log.get("verifier") is False:
-        raise CouldNotAuthenticate("Invalid or expired verifier.")
-    raise CouldNotAuthenticate(INVALID)
+        raise InvalidCredentials("Invalid or expired verifier.")
+    raise InvalidCredentials(INVALID)
 
 
-def _copy_loaded(checked, oauth_request):
-    """`validate_protected_resource_request` builds its own oauthlib request: keep what it loaded."""
-    if checked is not oauth_request:
-        for name in ("consumer", "access_token"):
-            setattr(oauth_request, name, getattr(checked, name, None))
+def _record_nonce(oauth_request):
+    _raise_if(nonce_record(consumer_key=oauth_request.client_key, token=oauth_request.resource_owner_key,
+                           timestamp=oauth_request.timestamp, nonce=oauth_request.nonce))
 
 
 @contextmanager
 def oauthlib_errors():
-    """oauthlib's exceptions as our refusals: its 401s as the one `CouldNotAuthenticate`, and its
-    plain ValueError (anything that is not valid form encoding) as a 400, never a 500."""
+    """oauthlib's exceptions as our refusals: its 401s as the one `InvalidCredentials`, and its plain
+    ValueError (anything that is not valid form encoding) as a 400, never a 500."""
     try:
         yield
     except OAuth1Error as error:
-        raise _api_error(error) from None
+        raise _refusal(error) from None
     except ValueError:
-        raise ApiError(MALFORMED) from None
+        raise MalformedRequest(MALFORMED) from None
 
 
-def _api_error(error):
+def _refusal(error):
     if error.status_code == 401:
-        return CouldNotAuthenticate(INVALID)
+        return InvalidCredentials(INVALID)
     description = error.description
     if isinstance(description, tuple):  # oauthlib sometimes passes (format, argument)
         description = description[0] % description[1:]
-    return ApiError(description or "Invalid OAuth request.")
+    return MalformedRequest(description or "Invalid OAuth request.")
 
 
 def _raise_if(refusal):
@@ -178,7 +230,7 @@ def _raise_if(refusal):
         raise refusal
 
 
-def _parameter(oauth_request, name):
+def signed_parameter(oauth_request, name):
     """A signed, non-protocol parameter (query or form body); repeated values are joined."""
     values = [value for key, value in oauth_request.params if key == name]
     return " ".join(values) if values else None

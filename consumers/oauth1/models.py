@@ -1,4 +1,4 @@
-"""Storage for OAuth 1.0a: temporary credentials, token credentials and the nonce record.
+"""Storage for OAuth 1.0a: temporary credentials and token credentials.
 
 Registered under the `consumers` app (imported at the bottom of `consumers/models.py`).
 """
@@ -87,16 +87,3 @@ class AccessToken(SealedSecretsMixin, models.Model):
     @property
     def scope_list(self):
         return self.scopes.split()
-
-
-class Nonce(models.Model):
-    """A nonce seen once (with its consumer key, token and timestamp, as a digest) until it expires.
-
-    The unique column is what makes "seen before?" atomic across workers and hosts.
-    """
-
-    digest = models.CharField(max_length=64, unique=True)
-    expires_at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        verbose_name = "OAuth nonce"

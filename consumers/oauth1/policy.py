@@ -1,6 +1,6 @@
 """The OAuth 1.0a rules of CONTRACT.md that are ours rather than the RFC's: callbacks, scopes, PLAINTEXT.
 
-Each answers with the refusal (an `ApiError`) or nothing, like `accounts.policy` and `consumers.policy`.
+Each answers with the refusal or nothing, like the gate (`consumers.gate`).
 They run only once a request is authenticated, so an answer never tells a stranger what is registered.
 """
 from urllib.parse import unquote, urlsplit
@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from oauthlib.oauth1 import SIGNATURE_PLAINTEXT
 
-from apiv2.errors import ApiError, InsufficientScope
+from access.refusals import InsufficientScope, MalformedRequest
 from consumers.scopes import parse_scopes
 
 OOB = "oob"
@@ -19,7 +19,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 def plaintext_refusal(signature_method, is_secure):
     """PLAINTEXT sends the secrets as they are: only over HTTPS, unless the deployment is in debug."""
     if signature_method == SIGNATURE_PLAINTEXT and not is_secure and not settings.DEBUG:
-        return ApiError("The PLAINTEXT signature method is accepted only over HTTPS.")
+        return MalformedRequest("The PLAINTEXT signature method is accepted only over HTTPS.")
     return None
 
 
@@ -29,9 +29,9 @@ def callback_refusal(consumer, callback):
     if callback == OOB:
         return None
     if not consumer.callback_url:
-        return ApiError("This client has no registered callback URL: oauth_callback must be 'oob'.")
+        return MalformedRequest("This client has no registered callback URL: oauth_callback must be 'oob'.")
     if not _is_under(callback, consumer.callback_url):
-        return ApiError("oauth_callback must be 'oob' or a URL under the client's registered callback URL.")
+        return MalformedRequest("oauth_callback must be 'oob' or a URL under the client's registered callback URL.")
     return None
 
 
@@ -46,7 +46,7 @@ def granted_scopes(consumer, requested):
     try:
         names = parse_scopes(requested)
     except ValueError as error:
-        raise ApiError(str(error)) from None
+        raise MalformedRequest(str(error)) from None
     for name in names:
         if name not in consumer.scope_list:
             raise InsufficientScope(name)

@@ -1,7 +1,7 @@
 """Reads of OAuth 1.0a tokens. Each returns only tokens that may still be used, or None."""
-from django.conf import settings
 from django.db.models import F
 
+from access.shared_state import redis_in_use
 from accounts.policy import attach_loaded_state
 from consumers.lookup_cache import ACCESS_TOKEN, CONSUMER, UNKNOWN, remember, remembered
 from consumers.oauth1.models import AccessToken, RequestToken
@@ -51,7 +51,7 @@ def resource_credentials(*, consumer_key, token_key):
     An unknown token ends the lookup (its request is refused as unknown whatever the client), so
     known and unknown keys cost the same lookups and the answer time does not tell them apart.
     """
-    if settings.REDIS_URL:
+    if redis_in_use():
         consumer, token = remembered((CONSUMER, consumer_key), (ACCESS_TOKEN, token_key))
         token = _of_client(_access_token_load(token_key) if token is None else token, consumer_key)
         if token is None:

@@ -5,10 +5,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from apiv2.errors import CouldNotAuthenticate
+from access.refusals import InvalidCredentials
 from audit.models import AuditEvent
 from audit.services import audit_record
-from consumers.lookup_cache import ACCESS_TOKEN
 from consumers.oauth1.models import AccessToken, RequestToken
 from consumers.oauth1.tokens import generate_token
 from consumers.services import record_last_use
@@ -76,7 +75,7 @@ def access_token_issue(*, request_token, key, secret):
         .update(used_at=timezone.now())
     )
     if spent != 1:
-        raise CouldNotAuthenticate("The request token was already used.")
+        raise InvalidCredentials("The request token was already used.")
     return AccessToken.objects.create(
         consumer_id=request_token.consumer_id,
         user_id=request_token.user_id,
@@ -99,4 +98,4 @@ def access_token_revoke(*, access_token, actor=None, ip=None):
 
 
 def access_token_mark_used(*, access_token):
-    record_last_use(access_token, kind=ACCESS_TOKEN, key=access_token.key)
+    record_last_use(access_token, key=access_token.key)

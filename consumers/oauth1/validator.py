@@ -1,9 +1,9 @@
 """Our oauthlib `RequestValidator`: a storage adapter between oauthlib and our selectors and services.
 
-It holds no rules. What oauthlib asks ("is this key known?", "what is its secret?", "seen this
-nonce?") it answers from storage, remembering what it loaded on the oauthlib request so the bridge
-can apply the policies (`consumers.policy`, `accounts.policy`, `consumers.oauth1.policy`) once the
-signature has been checked.
+It holds no rules. What oauthlib asks ("is this key known?", "what is its secret?") it answers from
+storage, remembering what it loaded on the oauthlib request so that the gate (`consumers.gate`) and our
+OAuth rules (`consumers.oauth1.policy`) can judge it once the signature has been checked. The formats
+below say what well-formed keys and nonces look like (checked by `protocol_rules`).
 
 Unknown clients and tokens go through oauthlib's dummy paths: each lookup runs the same query and the
 signature is computed with a dummy secret, so the answer time does not reveal which keys exist.
@@ -72,7 +72,7 @@ class OAuth1Validator(RequestValidator):
     # --- Clients -----------------------------------------------------------------------------------
 
     def validate_client_key(self, client_key, request):
-        """Known, revoked or not: a revoked key is refused by `consumer_refusal` after the
+        """Known, revoked or not: a revoked key is refused by the gate (`consumers.gate`) after the
         signature check, with the contract's 403 rather than a 401."""
         request.consumer = consumer_get_by_key(client_key)
         return request.consumer is not None
@@ -154,22 +154,5 @@ class OAuth1Validator(RequestValidator):
         return DUMMY_SECRET
 
     def validate_realms(self, client_key, token, request, uri=None, realms=None):
-        """Scopes are enforced per view by `apiv2.permissions`."""
-        return True
-
-
-class ResourceRequestValidator(OAuth1Validator):
-    """For signed API requests, where the token is always an access token: the client and the token
-    are loaded together (one cache round trip, or one query), as every such request needs both."""
-
-    def validate_client_key(self, client_key, request):
-        request.consumer, request.access_token = selectors.resource_credentials(
-            consumer_key=client_key, token_key=request.resource_owner_key or ""
-        )
-        return request.consumer is not None
-
-    def validate_access_token(self, client_key, token, request):
-        access_token = getattr(request, "access_token", None)
-        if access_token is None or access_token.key != token:
-            return False
+        """Scopes are enforced per view by the API layer."""
         return True

@@ -1,57 +1,22 @@
-"""OAuth 1.0a pages and endpoints. Thin: the bridge, the services and the policies do the work.
-
-The token endpoints are DRF views so that the API's one exception handler answers their errors in
-the contract's JSON shape; the authorize and authorized-apps pages are for people and answer pages.
-"""
+"""OAuth 1.0a pages: the authorize page and the user's authorized apps. Thin: the gate, the services
+and the selectors do the work. (The token endpoints are API views: `apiv2.token_endpoints`.)"""
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views import View
 from django.views.generic import ListView
-from rest_framework.permissions import AllowAny
-from rest_framework.views import APIView
 
-from accounts.failed_logins import client_ip
-from accounts.policy import account_refusal
-from consumers.oauth1 import bridge
-from consumers.oauth1.authentication import OAuth1TokenChallenge
+from access.client_address import client_address
+from consumers.gate import OAUTH1, client_refusal, user_refusal
 from consumers.oauth1.selectors import authorized_apps_of, request_token_get_for_authorization
 from consumers.oauth1.services import access_token_revoke, request_token_authorize, request_token_deny
-from consumers.policy import consumer_refusal
 from consumers.scopes import SCOPES
-
-# --- Token endpoints (RFC 5849 §2.1, §2.3) --------------------------------------------------------------
-
-
-class TokenEndpointView(APIView):
-    """POST (GET too, as RFC 5849 allows); success is form-encoded, as the RFC says."""
-
-    authentication_classes = [OAuth1TokenChallenge]
-    permission_classes = [AllowAny]
-    throttle_classes = []
-    issue = None  # the bridge function that answers
-
-    def post(self, request):
-        body = self.issue(request._request)
-        response = HttpResponse(body, content_type=bridge.FORM)
-        response["Cache-Control"] = "no-store"  # it carries a secret
-        return response
-
-    get = post
-
-
-class RequestTokenView(TokenEndpointView):
-    issue = staticmethod(bridge.issue_request_token)
-
-
-class AccessTokenView(TokenEndpointView):
-    issue = staticmethod(bridge.issue_access_token)
-
 
 # --- The authorize page (RFC 5849 §2.2) -----------------------------------------------------------------
 
@@ -86,7 +51,7 @@ class AuthorizeView(LoginRequiredMixin, View):
             return _send_back(request, request_token, {"oauth_token": request_token.key},
                               "oauth/denied.html")
         verifier = request_token_authorize(request_token=request_token, user=request.user,
-                                           ip=client_ip(request))
+                                           ip=client_address(request))
         if verifier is None:  # expired or authorized elsewhere while the page was open
             return _refusal_page(request, None)
         return _send_back(request, request_token,
@@ -100,13 +65,13 @@ def _refusal_page(request, request_token):
         return _refused(request, 400, "This authorization request is not valid",
                         "It has expired, was already answered, or the link is incomplete. "
                         "Go back to the app and start again.")
-    refusal = consumer_refusal(request_token.consumer)
-    if refusal is not None:
+    if client_refusal(request_token.consumer, scheme=OAUTH1) is not None:
         return _refused(request, 403, "This app cannot be authorized",
                         "Its client key has been revoked or its developer's access is disabled.")
-    refusal = account_refusal(request.user)
+    refusal = user_refusal(request.user)
     if refusal is not None:
-        return _refused(request, 403, refusal.message, refusal.additional, refusal.reference_url(request))
+        link = request.build_absolute_uri(reverse(refusal.help_page)) if refusal.help_page else ""
+        return _refused(request, 403, refusal.message, refusal.additional, link)
     return None
 
 
@@ -145,6 +110,6 @@ class RevokeAuthorizedAppView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         access_token = get_object_or_404(authorized_apps_of(request.user), pk=pk)
-        access_token_revoke(access_token=access_token, actor=request.user, ip=client_ip(request))
+        access_token_revoke(access_token=access_token, actor=request.user, ip=client_address(request))
         messages.success(request, f"{access_token.consumer.name} can no longer use your account.")
         return redirect("authorized-apps")

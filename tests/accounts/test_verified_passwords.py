@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from apiv2.authentication import ClientKeyBasicAuthentication
+from apiv2.schemes.basic import ClientKeyBasicAuthentication
 from consumers.services import consumer_revoke
 from tests.factories import basic_header, make_consumer, make_user
 

@@ -5,7 +5,8 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
-from consumers.oauth1.models import Nonce, RequestToken
+from access.models import Nonce
+from consumers.oauth1.models import RequestToken
 from tests.factories import make_request_token
 
 

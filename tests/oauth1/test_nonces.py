@@ -11,8 +11,10 @@ import requests
 from django.db import connection
 from requests_oauthlib import OAuth1
 
-from consumers.oauth1.models import AccessToken, Nonce
-from consumers.oauth1.nonces import REPLAYED, STALE, nonce_use, nonces_prune
+from access.models import Nonce
+from access.shared_state import nonces_prune
+from consumers.oauth1.models import AccessToken
+from consumers.oauth1.nonces import REPLAYED, STALE, nonce_use
 from tests.factories import make_request_token
 from tests.oauth1.signing import signed_send
 from tests.servers import gunicorn_server
@@ -134,7 +136,6 @@ def test_unknown_clients_cannot_grow_the_nonce_store(client, app, alice_token):
     from django.conf import settings as django_settings
     from django.core.cache import cache
 
-    from consumers.oauth1.models import Nonce
     from tests.oauth1.signing import signed_send
 
     def stored_nonces():

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from consumers.oauth1.authentication import OAuth1Authentication
+from apiv2.schemes.oauth1 import OAuth1Authentication
 from tests.oauth1.signing import sign
 
 

@@ -72,20 +72,22 @@ def authorization(realm, **params):
 
 
 def verified(endpoint_class, django_request, is_token_request=False):
-    """oauthlib's request as our bridge builds it, checked with the secrets our validator loads."""
-    endpoint = endpoint_class(bridge.validator)
-    oauth_request = endpoint._create_request(*bridge.oauthlib_arguments(django_request))
+    """oauthlib's request as our bridge reads it, checked with the secrets our validator loads."""
+    oauth_request = bridge.read(django_request)
     validator = bridge.validator
-    assert validator.validate_client_key(oauth_request.client_key, oauth_request)
+    client_key, token = oauth_request.client_key, oauth_request.resource_owner_key
+    assert validator.validate_client_key(client_key, oauth_request)
+    token_secret = None
     if endpoint_class is ResourceEndpoint:
-        assert validator.validate_access_token(oauth_request.client_key, oauth_request.resource_owner_key,
-                                               oauth_request)
+        assert validator.validate_access_token(client_key, token, oauth_request)
+        token_secret = validator.get_access_token_secret(client_key, token, oauth_request)
     elif endpoint_class is AccessTokenEndpoint:
-        assert validator.validate_request_token(oauth_request.client_key, oauth_request.resource_owner_key,
-                                                oauth_request)
-        assert validator.validate_verifier(oauth_request.client_key, oauth_request.resource_owner_key,
-                                           oauth_request.verifier, oauth_request)
-    return oauth_request, endpoint._check_signature(oauth_request, is_token_request=is_token_request)
+        assert validator.validate_request_token(client_key, token, oauth_request)
+        assert validator.validate_verifier(client_key, token, oauth_request.verifier, oauth_request)
+        token_secret = validator.get_request_token_secret(client_key, token, oauth_request)
+    assert is_token_request == (endpoint_class is AccessTokenEndpoint)
+    client_secret = validator.get_client_secret(client_key, oauth_request)
+    return oauth_request, bridge.signature_valid(oauth_request, client_secret, token_secret)
 
 
 def base_string(oauth_request):

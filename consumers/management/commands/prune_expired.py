@@ -6,7 +6,7 @@ on deployments that keep nonces in the database, e.g. every 10 minutes:
 """
 from django.core.management.base import BaseCommand
 
-from consumers.oauth1.nonces import nonces_prune
+from access.shared_state import nonces_prune
 from consumers.oauth1.services import request_tokens_prune
 
 

@@ -1,4 +1,4 @@
-"""What an authentication class hands the views as `request.auth`."""
+"""The credentials record every authentication scheme hands the views as `request.auth`."""
 from dataclasses import dataclass, field
 
 

@@ -1,0 +1,308 @@
+"""Shared state that every worker and host must see alike: snapshots, counters and nonces.
+
+Redis when `REDIS_URL` is set, else the database: this is the one module that knows which. Every Redis
+call has a short timeout (`SHARED_CACHE_TIMEOUT_SECONDS`) and no retry, and a Redis that timed out is
+skipped for a moment (per process), so a hung server costs a request one timeout, not one per call.
+
+- Remembered values save work that is dearer than a query (a verified password): in Redis, else in the
+  database. Unreachable means a miss.
+- Snapshots are copies of rows kept to save queries, so only in Redis: an unreachable Redis is a miss. Forgetting one is
+  part of a state change: when that cannot be done it raises, the caller's transaction rolls back, and
+  the change fails loudly instead of leaving the old state in force. A forgotten snapshot leaves a
+  tombstone for a few seconds, so a request that read the old row just before the change cannot put
+  it back.
+- Counters (rate limits, failed sign-ins) fall back to the database when Redis is unreachable: a
+  limit never fails open.
+- Nonces are claimed in one atomic step (`SET NX`, or a unique row). With Redis configured but
+  unreachable a nonce is refused, not claimed in the database: the database cannot know which nonces
+  Redis holds, so falling back would accept replays.
+"""
+import logging
+import pickle
+import random
+import time
+from datetime import datetime, timezone as dt_timezone
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+
+from access.refusals import SharedStateUnavailable
+
+logger = logging.getLogger(__name__)
+
+TOMBSTONE = b"forgotten"
+TOMBSTONE_SECONDS = 10
+PRUNE_PROBABILITY = 0.01  # database nonces are also pruned by `manage.py prune_expired`
+SKIP_AFTER_TIMEOUT_SECONDS = 2.0
+DATABASE_CACHE = "database"
+
+
+class _Unreachable(Exception):
+    pass
+
+
+class _Redis:
+    """This process's Redis client for `REDIS_URL`, made again when the setting changes (tests do)."""
+
+    url = None
+    client = None
+    skip_until = 0.0
+    prefix = ""
+
+    @classmethod
+    def get(cls):
+        url = settings.REDIS_URL
+        if not url:
+            return None
+        # Django's cache key layout (prefix, version 1), so a key reads the same through Django's cache
+        # and test runs sharing one Redis keep apart by their prefix.
+        cls.prefix = f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:1:"
+        if url != cls.url:
+            import redis
+            from redis.backoff import NoBackoff
+            from redis.retry import Retry
+
+            timeout = getattr(settings, "SHARED_CACHE_TIMEOUT_SECONDS", 0.25)
+            cls.client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout,
+                                              retry=Retry(NoBackoff(), 0))
+            cls.url, cls.skip_until = url, 0.0
+        return cls.client
+
+
+def redis_in_use():
+    """Is Redis the configured store? (Snapshots exist only then: the database is no faster than
+    the query a snapshot saves.)"""
+    return bool(settings.REDIS_URL)
+
+
+def _redis_call(operation, what):
+    """Run `operation(client)`; `_Unreachable` when Redis fails or was found hung a moment ago."""
+    import redis
+
+    client = _Redis.get()
+    if time.monotonic() < _Redis.skip_until:
+        raise _Unreachable()
+    try:
+        return operation(client)
+    except redis.TimeoutError:
+        _Redis.skip_until = time.monotonic() + SKIP_AFTER_TIMEOUT_SECONDS
+        logger.warning("shared cache timed out on %s; using the fallback for %ss", what,
+                       SKIP_AFTER_TIMEOUT_SECONDS)
+        raise _Unreachable() from None
+    except redis.RedisError as error:
+        logger.warning("shared cache unreachable on %s: %s", what, error.__class__.__name__)
+        raise _Unreachable() from None
+
+
+def _key(name):
+    return _Redis.prefix + name
+
+
+# --- Reading: snapshots, remembered values and counters in one round trip ---------------------------
+
+
+def fetch(*, snapshots=(), remembered=(), counters=()):
+    """{name: value} for what was found, read in one round trip.
+
+    Snapshots are missing when Redis is off, unreachable or holds a tombstone; remembered values and
+    counters are read from the database when Redis is off or unreachable.
+    """
+    pickled, counters = list(snapshots) + list(remembered), list(counters)
+    if redis_in_use():
+        try:
+            values = _redis_call(lambda client: client.mget([_key(name) for name in pickled + counters]), "read")
+        except _Unreachable:
+            return _from_database(list(remembered) + counters)
+        found = {}
+        for name, value in zip(pickled, values, strict=False):
+            if value is not None and value != TOMBSTONE:
+                found[name] = pickle.loads(value)
+        for name, value in zip(counters, values[len(pickled):], strict=True):
+            if value is not None:
+                found[name] = int(value)
+        return found
+    return _from_database(list(remembered) + counters)
+
+
+def _from_database(names):
+    return caches[DATABASE_CACHE].get_many(names) if names else {}
+
+
+def remember(name, value, seconds):
+    """Keep a value that saves dear work; best effort."""
+    if redis_in_use():
+        try:
+            _redis_call(lambda client: client.set(_key(name), pickle.dumps(value, pickle.HIGHEST_PROTOCOL),
+                                                  ex=seconds), "remember")
+            return
+        except _Unreachable:
+            pass
+    caches[DATABASE_CACHE].set(name, value, seconds)
+
+
+def discard(names):
+    """Drop remembered values a reader found stale; best effort (they are checked again anyway)."""
+    if not names:
+        return
+    if redis_in_use():
+        try:
+            _redis_call(lambda client: client.delete(*[_key(name) for name in names]), "discard")
+            return
+        except _Unreachable:
+            pass
+    caches[DATABASE_CACHE].delete_many(names)
+
+
+def snapshot_keep(name, value, seconds):
+    """Keep a snapshot unless one is there already (a tombstone included); best effort."""
+    if not redis_in_use():
+        return
+    try:
+        _redis_call(lambda client: client.set(_key(name), pickle.dumps(value, pickle.HIGHEST_PROTOCOL),
+                                              ex=seconds, nx=True), "keep")
+    except _Unreachable:
+        pass
+
+
+def snapshots_forget(names):
+    """Forget snapshots because their rows change: now, and again once the transaction commits.
+
+    Raises `SharedStateUnavailable` when Redis cannot be reached, so the change (in a transaction)
+    fails rather than leaving the old state in force for the snapshots' lifetime.
+    """
+    names = list(names)
+    if not names or not redis_in_use():
+        return
+
+    def bury(client):
+        pipeline = client.pipeline(transaction=False)
+        for name in names:
+            pipeline.set(_key(name), TOMBSTONE, ex=TOMBSTONE_SECONDS)
+        pipeline.execute()
+
+    try:
+        _redis_call(bury, "forget")
+    except _Unreachable:
+        raise SharedStateUnavailable(
+            "The shared cache could not be reached, so the change was not made; try again."
+        ) from None
+
+    def bury_again():
+        try:
+            _redis_call(bury, "forget")
+        except _Unreachable:
+            logger.error("shared cache unreachable after a commit: %d snapshot(s) may stay buried", len(names))
+
+    transaction.on_commit(bury_again)
+
+
+# --- Counters -----------------------------------------------------------------------------------------
+
+
+def counters_add(keys_with_periods):
+    """Add one to each (name, period) counter and return the new counts; a counter lives for its period.
+
+    Redis: atomic increments, all in one round trip. Otherwise (or when it is unreachable) the
+    database cache: a read and a write each, close enough for limits.
+    """
+    keys_with_periods = list(keys_with_periods)
+    if redis_in_use():
+        def increment(client):
+            pipeline = client.pipeline(transaction=False)
+            for name, period in keys_with_periods:
+                pipeline.incr(_key(name))
+                pipeline.expire(_key(name), period, nx=True)
+            return pipeline.execute()[0::2]
+
+        try:
+            return _redis_call(increment, "count")
+        except _Unreachable:
+            pass
+    return [_database_increment(name, period) for name, period in keys_with_periods]
+
+
+def _database_increment(name, period):
+    cache = caches[DATABASE_CACHE]
+    if cache.add(name, 1, period):
+        return 1
+    try:
+        return cache.incr(name)
+    except ValueError:  # expired between add() and incr()
+        cache.set(name, 1, period)
+        return 1
+
+
+# --- Nonces -------------------------------------------------------------------------------------------
+
+
+def nonce_claim(kind, digest, seconds):
+    """True when this nonce digest (a fixed-length hash) of a `kind` ("oauth1-nonce") was not seen in the
+    last `seconds`, and is now recorded; else False.
+
+    Raises `SharedStateUnavailable` when the store cannot be reached: a nonce is never accepted unchecked.
+    """
+    if redis_in_use():
+        try:
+            return bool(_redis_call(lambda client: client.set(_key(f"{kind}:{digest}"), 1, ex=seconds, nx=True),
+                                    "nonce"))
+        except _Unreachable:
+            raise SharedStateUnavailable() from None
+    from access.models import Nonce
+
+    expires_at = datetime.fromtimestamp(time.time() + seconds, tz=dt_timezone.utc)
+    try:
+        with transaction.atomic():
+            Nonce.objects.create(digest=digest, expires_at=expires_at)
+    except IntegrityError:
+        return False
+    except DatabaseError as error:
+        logger.error("nonce store (database) unreachable: %s", error.__class__.__name__)
+        raise SharedStateUnavailable() from None
+    if random.random() < PRUNE_PROBABILITY:
+        nonces_prune()
+    return True
+
+
+def nonces_load(kind, digests, seconds):
+    """Record many nonces at once, in batches (for loading a store to measure it: `make bench`)."""
+    from access.models import Nonce
+
+    digests = list(digests)
+    if redis_in_use():
+        def load(client):
+            pipeline = client.pipeline(transaction=False)
+            for digest in digests:
+                pipeline.set(_key(f"{kind}:{digest}"), 1, ex=seconds)
+            pipeline.execute()
+
+        _redis_call(load, "load")
+        return
+    expires_at = timezone.now() + timezone.timedelta(seconds=seconds)
+    Nonce.objects.bulk_create(Nonce(digest=digest, expires_at=expires_at) for digest in digests)
+
+
+def nonces_prune():
+    """Forget database nonces whose timestamps can no longer pass the window check anyway."""
+    from access.models import Nonce
+
+    return Nonce.objects.filter(expires_at__lt=timezone.now()).delete()[0]
+
+
+# --- Health -------------------------------------------------------------------------------------------
+
+
+def reachable():
+    """Can the store be used right now? (for `/v2/status`)"""
+    if redis_in_use():
+        try:
+            return bool(_redis_call(lambda client: client.ping(), "ping"))
+        except _Unreachable:
+            return False
+    try:
+        cache = caches[DATABASE_CACHE]
+        cache.set("status-probe", "1", 5)
+        return cache.get("status-probe") == "1"
+    except DatabaseError:
+        return False

@@ -1,0 +1,70 @@
+"""HTTP Basic plus a client key, for a developer's own account, checked in CONTRACT.md's order.
+
+key present (400) -> credentials valid (401) -> the gate: key known and active (403), key owned by
+the authenticated account (403), account state (403). Scope is the view's (`apiv2.permissions`).
+"""
+import base64
+import binascii
+
+from django.views.decorators.debug import sensitive_variables
+from rest_framework.authentication import get_authorization_header
+
+from access.credentials import ApiCredentials
+from access.refusals import ClientKeyMissing, InvalidCredentials
+from access.shared_state import fetch
+from accounts.verified_passwords import PasswordCheck
+from apiv2.schemes import Scheme, refuse_if
+from consumers.gate import BASIC, gate
+from consumers.lookup_cache import CONSUMER, snapshot_key
+from consumers.selectors import consumer_get_by_key
+from consumers.services import consumer_mark_used
+
+
+def client_key_from(request):
+    """`X-Client-Key` wins over the `client_key` query parameter."""
+    return request.headers.get("X-Client-Key") or request.query_params.get("client_key") or ""
+
+
+@sensitive_variables("header", "encoded", "decoded", "password")
+def parse_basic_credentials(header):
+    """(username, password) from a `Basic` header's bytes; InvalidCredentials when malformed."""
+    parts = header.split()
+    if len(parts) != 2:
+        raise InvalidCredentials("Malformed Basic credentials.")
+    encoded = parts[1]
+    try:
+        decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        raise InvalidCredentials("Malformed Basic credentials.") from None
+    username, colon, password = decoded.partition(":")
+    if not colon or not username:
+        raise InvalidCredentials("Malformed Basic credentials.")
+    return username, password
+
+
+class ClientKeyBasicAuthentication(Scheme):
+    challenge = 'Basic realm="api", charset="UTF-8"'
+
+    @sensitive_variables("header", "password")
+    def credentials(self, request):
+        header = get_authorization_header(request)
+        scheme = header.split()[:1]
+        if not scheme or scheme[0].lower() != b"basic":
+            return None
+        client_key = client_key_from(request)
+        if not client_key:
+            raise ClientKeyMissing()
+        username, password = parse_basic_credentials(header)
+        # The key's snapshot, the remembered password and the failed-login counters in one round trip;
+        # the key first (it is needed anyway) so a remembered password costs no query. The answers
+        # still come in the contract's order.
+        check = PasswordCheck(request._request, username, password)
+        found = fetch(snapshots=[snapshot_key(CONSUMER, client_key)], remembered=check.remembered_names,
+                      counters=check.counter_names)
+        consumer = consumer_get_by_key(client_key, found=found)
+        user = check.verified_user(found, likely_user=consumer.user if consumer else None)
+        if user is None:
+            raise InvalidCredentials()
+        refuse_if(gate(client=consumer, user=user, scheme=BASIC))
+        consumer_mark_used(consumer=consumer)
+        return user, ApiCredentials(scheme=BASIC, consumer=consumer, scopes=tuple(consumer.scope_list))

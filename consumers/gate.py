@@ -1,0 +1,46 @@
+"""The one gate: may this client, acting for this user, through this scheme, use the API now?
+
+Every way in asks it: Basic, OAuth 1.0a resource requests, both token endpoints and the authorize page
+(and, next, OAuth 2.0). Nothing else reads the flags it reads. In the contract's order, the first
+refusal answers: client known and active -> owner rule (Basic) -> the client's owner deactivated or
+disabled -> the acting user deactivated, locked or disabled. Scope is the view's to check.
+"""
+from access.refusals import (AccountDisabled, AccountLocked, ClientKeyInvalid, ClientKeyNotOwned,
+                             InvalidCredentials)
+from accounts.models import AccountState
+from accounts.policy import account_state
+
+BASIC = "basic"
+OAUTH1 = "oauth1"
+
+STATE_REFUSALS = {AccountState.LOCKED: AccountLocked, AccountState.DISABLED: AccountDisabled}
+
+
+def gate(*, client, user, scheme):
+    """The refusal for this use of the API, or None when it may go on. `user` is the acting user
+    (None where no user is known yet, as at the request-token step)."""
+    return client_refusal(client, user, scheme) or user_refusal(user)
+
+
+def client_refusal(client, user=None, scheme=OAUTH1):
+    """What is wrong with the client itself: revoked or unknown, used by a stranger with Basic, or its
+    owner deactivated (it stops for everyone, as if unknown) or disabled."""
+    if client is None or not client.is_active:
+        return ClientKeyInvalid()
+    if scheme == BASIC and user is not None and client.user_id != user.pk:
+        return ClientKeyNotOwned()
+    if not client.user.is_active:
+        return ClientKeyInvalid()
+    if account_state(client.user) == AccountState.DISABLED:
+        return AccountDisabled()
+    return None
+
+
+def user_refusal(user):
+    """What is wrong with the acting user: deactivated by staff (as bad credentials), locked, disabled."""
+    if user is None:
+        return None
+    if not user.is_active:
+        return InvalidCredentials()
+    refusal = STATE_REFUSALS.get(account_state(user))
+    return refusal() if refusal else None
