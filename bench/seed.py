@@ -68,14 +68,14 @@ def seed_large(consumer, user):
         from django.core.cache import cache
 
         client = cache._cache.get_client(write=True)
-        for start in range(0, LARGE_NONCES, BATCH):
+        for _batch in range(0, LARGE_NONCES, BATCH):
             pipeline = client.pipeline(transaction=False)
             for _ in range(BATCH):
                 pipeline.set(cache.make_and_validate_key(f"oauth1-nonce:{secrets.token_hex(32)}"), 1, ex=3600)
             pipeline.execute()
     else:
         expires = timezone.now() + timezone.timedelta(hours=1)
-        for start in range(0, LARGE_NONCES, BATCH):
+        for _batch in range(0, LARGE_NONCES, BATCH):
             Nonce.objects.bulk_create(Nonce(digest=secrets.token_hex(32), expires_at=expires) for _ in range(BATCH))
     settle()
 
