@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test bench install clean chromium screenshots
+.PHONY: run serve test lint bench install clean chromium screenshots
 
 $(STAMP): requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ chromium:
 
 test: $(STAMP) chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Ruff with ruff.toml (style, pyflakes, import order, bugbear); CI runs it before the tests.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
 
 # PNGs of every page at phone (390px) and desktop (1280px) width in ./screenshots/, for a reviewer.
 screenshots: $(STAMP) chromium

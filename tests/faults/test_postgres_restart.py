@@ -4,6 +4,7 @@ service recovers on its own, without restarting gunicorn.
 The test runs its own PostgreSQL cluster on a spare port (as the `postgres` user, in a temporary
 folder); the shared one is never touched.
 """
+import contextlib
 import glob
 import os
 import shutil
@@ -48,10 +49,8 @@ class PrivatePostgres:
         self.as_postgres(self.bin / "pg_ctl", "-D", self.data, "-o", options, "-w", "-m", "fast", action, *extra)
 
     def remove(self):
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self.pg_ctl("stop")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -1,8 +1,8 @@
 """Which callbacks fall under a registration (CONTRACT.md: same scheme, host and port; path prefix)."""
 import pytest
 
-from consumers.oauth1.policy import callback_refusal
 from consumers.models import Consumer
+from consumers.oauth1.policy import callback_refusal
 
 REGISTERED = "https://printer.example.com/oauth/ready"
 

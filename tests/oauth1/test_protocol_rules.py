@@ -66,7 +66,9 @@ def test_a_basic_header_on_a_token_endpoint(client, db, path):
     assert set(response.json()) == ERROR_KEYS
 
 
-@pytest.mark.parametrize("query", ["oauth_consumer_key=%zz", "oauth_consumer_key=<x>", "oauth_token=%", "a=%zz&oauth_nonce=1"])
+@pytest.mark.parametrize(
+    "query", ["oauth_consumer_key=%zz", "oauth_consumer_key=<x>", "oauth_token=%", "a=%zz&oauth_nonce=1"]
+)
 def test_malformed_query_strings(client, db, query):
     assert_json_error(get(client, query=query), 400)
 
