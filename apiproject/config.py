@@ -31,8 +31,8 @@ FALSE_WORDS = {"0", "false", "no", "off"}
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # DRF's parse_rate looks only at the first letter of the period, so "2/mango" would be two a
 # minute; we accept the spellings its documentation uses and refuse the rest.
-RATE = re.compile(r"(\d+)/(s|sec|second|m|min|minute|h|hour|d|day)")
-WHOLE_NUMBER = re.compile(r"[+-]?\d+")
+RATE = re.compile(r"([0-9]+)/(s|sec|second|m|min|minute|h|hour|d|day)")
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
 
 class ConfigurationError(ImproperlyConfigured):
