@@ -161,18 +161,22 @@ class ProjectConfig:
     REDIS_URL: str = _setting("", _redis_url, "e.g. redis://host:6379/0, or unset", secret=True)
     TRUST_X_FORWARDED_PROTO: bool = _setting(
         False, _flag, "1, true, yes or on; or 0, false, no or off (default off)")
-    TRUSTED_PROXIES: int = _setting(0, _whole_number(0), "the number of proxies in front, 0 or more (default 0)")
+    TRUSTED_PROXIES: int = _setting(
+        0, _whole_number(0), "the number of proxies in front, 0 or more (default 0)")
     API_RATE_LIMIT: str = _setting(
         "1200/min", _rate, "requests/period, period s, sec, m, min, h, hour, d or day (default 1200/min)")
     API_ACCOUNT_RATE_LIMIT: str = _setting(
         "3000/min", _rate, "requests/period, period s, sec, m, min, h, hour, d or day (default 3000/min)")
-    FAILED_LOGIN_LIMIT_PER_USERNAME: int = _setting(10, _whole_number(1), "a whole number, 1 or more (default 10)")
-    FAILED_LOGIN_LIMIT_PER_IP: int = _setting(100, _whole_number(1), "a whole number, 1 or more (default 100)")
+    FAILED_LOGIN_LIMIT_PER_USERNAME: int = _setting(
+        10, _whole_number(1), "a whole number, 1 or more (default 10)")
+    FAILED_LOGIN_LIMIT_PER_IP: int = _setting(
+        100, _whole_number(1), "a whole number, 1 or more (default 100)")
     FAILED_LOGIN_WINDOW_SECONDS: int = _setting(
         900, _whole_number(1), "a whole number of seconds, 1 or more (default 900)")
     BASIC_CREDENTIALS_CACHE_SECONDS: int = _setting(
         300, _whole_number(1), "a whole number of seconds, 1 or more (default 300)")
-    SUPPORT_EMAIL: str = _setting("support@example.com", _email, "an email address (default support@example.com)")
+    SUPPORT_EMAIL: str = _setting(
+        "support@example.com", _email, "an email address (default support@example.com)")
     LOG_LEVEL: str = _setting("INFO", _log_level, f"one of {', '.join(LOG_LEVELS)} (default INFO)")
     # Connect and read timeout of every Redis call: a stalled Redis costs a request this, not minutes.
     SHARED_CACHE_TIMEOUT_SECONDS: float = _setting(
@@ -180,7 +184,7 @@ class ProjectConfig:
 
     @classmethod
     def from_environ(cls, environ):
-        """The configuration in `environ` (a mapping such as os.environ); ConfigurationError lists every problem."""
+        """The configuration in `environ` (such as os.environ); ConfigurationError lists every problem."""
         values, problems, malformed = {}, [], set()
         for setting in fields(cls):
             name, spec = setting.name, setting.metadata

@@ -94,7 +94,8 @@ def test_a_malformed_url_is_named_without_its_password():
     result = manage("check", DEBUG="1", DATABASE_URL="postgres://app:hunter2@db:port/app",
                     REDIS_URL="http://:hunter3@cache:6379/0")
     assert result.returncode == 2
-    assert "DATABASE_URL is not a database URL" in result.stderr and "REDIS_URL is not a Redis URL" in result.stderr
+    assert "DATABASE_URL is not a database URL" in result.stderr
+    assert "REDIS_URL is not a Redis URL" in result.stderr
     assert "hunter" not in result.stderr
 
 
@@ -160,4 +161,5 @@ def test_redis_calls_give_up_after_one_timeout(monkeypatch):
     options = caches["default"]["OPTIONS"]
     assert options["socket_connect_timeout"] == options["socket_timeout"] == 0.4
     assert options["retry"].get_retries() == 0
-    assert caches["database"] == {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shared_cache"}
+    assert caches["database"] == {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                                  "LOCATION": "shared_cache"}
