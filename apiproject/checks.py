@@ -1,7 +1,8 @@
 """Start-up checks of the production configuration: a dangerous set-up fails `manage.py check` (and
 `migrate`, `runserver`) loudly instead of misbehaving at request time.
 
-The one place for such checks; registered when the `consumers` app is ready.
+The one place for such checks; registered when the `consumers` app is ready. A malformed value never
+gets this far: `apiproject.config` refuses it, naming the variable, while the settings load.
 """
 from cryptography.fernet import Fernet
 from django.conf import settings

@@ -1,40 +1,31 @@
-"""Settings for the API platform, read from the environment (CONTRACT.md, "Configuration").
+"""Settings for the API platform: Django's, filled from the project's configuration (`apiproject.config`).
 
 With DEBUG off this is a production deployment: HTTPS only, HSTS, secure cookies.
 """
-import base64
-import hashlib
 import os
-from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
-from apiproject.env import env_flag, env_list
+from apiproject.config import BASE_DIR, ProjectConfig
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# Parsed once, every problem at once (ConfigurationError); manage.py and wsgi.py print it and exit.
+CONFIG = ProjectConfig.from_environ(os.environ)
 
 # --- Core -------------------------------------------------------------------------------------
 
-DEBUG = env_flag("DEBUG")
-
-_DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"
-SECRET_KEY = os.environ.get("SECRET_KEY") or (_DEVELOPMENT_SECRET_KEY if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+DEBUG = CONFIG.DEBUG
+# Without SECRET_KEY and with DEBUG off, CONFIG refuses to start: there is no production default.
+SECRET_KEY = CONFIG.SECRET_KEY
 
 # Fernet keys for the client and token secrets stored in the database (`consumers.secret_box`),
 # apart from SECRET_KEY: the first encrypts, every one decrypts (rotation). Without them and with
 # DEBUG off, the start-up check in `apiproject.checks` fails. Make one with
 # `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
-_DEVELOPMENT_ENCRYPTION_KEY = base64.urlsafe_b64encode(
-    hashlib.sha256(b"development-only-secret-encryption-key-never-use-in-production").digest()
-).decode()
-SECRET_ENCRYPTION_KEYS = env_list("SECRET_ENCRYPTION_KEYS", "") or (
-    [_DEVELOPMENT_ENCRYPTION_KEY] if DEBUG else []
-)
+SECRET_ENCRYPTION_KEYS = list(CONFIG.SECRET_ENCRYPTION_KEYS)
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
+ALLOWED_HOSTS = list(CONFIG.ALLOWED_HOSTS)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -87,7 +78,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        CONFIG.DATABASE_URL,
         conn_max_age=60,
         conn_health_checks=True,
     )
@@ -102,26 +93,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared state (nonces, rate limits, cached lookups) must be visible to every worker, so there is
-# no per-process cache: Redis when REDIS_URL is set, else a table in the database.
-REDIS_URL = os.environ.get("REDIS_URL", "")
+# no per-process cache: Redis when REDIS_URL is set, else a table in the database. The "database"
+# alias is that table in either case, for code that falls back to it when Redis cannot be reached.
+REDIS_URL = CONFIG.REDIS_URL
+SHARED_CACHE_TIMEOUT_SECONDS = CONFIG.SHARED_CACHE_TIMEOUT_SECONDS
+_DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "shared_cache",
+}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "apiplatform",
-        }
+            # redis-py would wait 5 seconds for a stalled Redis, on every worker at once. It does not
+            # retry through Django's pool today, but `?retry_on_timeout=true` in the URL (or a new
+            # default) would double the wait: no retries, so one call costs at most one timeout.
+            "OPTIONS": {
+                "socket_connect_timeout": SHARED_CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": SHARED_CACHE_TIMEOUT_SECONDS,
+                "retry": Retry(NoBackoff(), 0),
+            },
+        },
+        "database": {**_DATABASE_CACHE},
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "shared_cache",
-        }
-    }
-# The database side of the shared state (`access.shared_state`): where counters live without Redis,
-# or while it cannot be reached.
-CACHES["database"] = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shared_cache"}
+    CACHES = {"default": {**_DATABASE_CACHE}, "database": {**_DATABASE_CACHE}}
 
 # --- Auth -------------------------------------------------------------------------------------
 
@@ -134,11 +132,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 AUTHENTICATION_BACKENDS = ["accounts.backends.FailedLoginLimitedBackend"]
 # Failed password checks allowed per username and per client IP in each window, across workers.
-FAILED_LOGIN_LIMIT_PER_USERNAME = int(os.environ.get("FAILED_LOGIN_LIMIT_PER_USERNAME", "10"))
-FAILED_LOGIN_LIMIT_PER_IP = int(os.environ.get("FAILED_LOGIN_LIMIT_PER_IP", "100"))
-FAILED_LOGIN_WINDOW_SECONDS = int(os.environ.get("FAILED_LOGIN_WINDOW_SECONDS", "900"))
+FAILED_LOGIN_LIMIT_PER_USERNAME = CONFIG.FAILED_LOGIN_LIMIT_PER_USERNAME
+FAILED_LOGIN_LIMIT_PER_IP = CONFIG.FAILED_LOGIN_LIMIT_PER_IP
+FAILED_LOGIN_WINDOW_SECONDS = CONFIG.FAILED_LOGIN_WINDOW_SECONDS
 # How long a verified Basic password is remembered (as a keyed digest) before PBKDF2 runs again.
-BASIC_CREDENTIALS_CACHE_SECONDS = int(os.environ.get("BASIC_CREDENTIALS_CACHE_SECONDS", "300"))
+BASIC_CREDENTIALS_CACHE_SECONDS = CONFIG.BASIC_CREDENTIALS_CACHE_SECONDS
 
 # --- API --------------------------------------------------------------------------------------
 
@@ -159,8 +157,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": ["apiv2.throttling.ApiRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
-        "client_key": os.environ.get("API_RATE_LIMIT", "1200/min"),
-        "account": os.environ.get("API_ACCOUNT_RATE_LIMIT", "3000/min"),
+        "client_key": CONFIG.API_RATE_LIMIT,
+        "account": CONFIG.API_ACCOUNT_RATE_LIMIT,
     },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -188,13 +186,16 @@ SPECTACULAR_SETTINGS = {
 # --- Pages ------------------------------------------------------------------------------------
 
 # Where the contact and billing pages send people.
-SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@example.com")
+SUPPORT_EMAIL = CONFIG.SUPPORT_EMAIL
 
 # --- Security ---------------------------------------------------------------------------------
 
-TRUST_X_FORWARDED_PROTO = env_flag("TRUST_X_FORWARDED_PROTO")
+TRUST_X_FORWARDED_PROTO = CONFIG.TRUST_X_FORWARDED_PROTO
 if TRUST_X_FORWARDED_PROTO:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front: with N > 0 the client address is the Nth entry from the right of X-Forwarded-For
+# (CONTRACT.md), the one rule for everything that counts by address.
+TRUSTED_PROXIES = CONFIG.TRUSTED_PROXIES
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -221,7 +222,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": CONFIG.LOG_LEVEL},
     "loggers": {
         # oauthlib logs signature base strings (with oauth_verifier), collected parameters and
         # signatures at DEBUG/INFO. A level, not a redacting filter: its messages are free text

@@ -1,5 +1,6 @@
 """Configuration from the environment: production refuses unsafe set-ups, a newcomer needs nothing."""
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,102 @@ def test_forwarded_proto_is_trusted_only_when_configured(client, settings):
     assert client.get("/v2/status", HTTP_X_FORWARDED_PROTO="https").status_code == 301
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     assert client.get("/v2/status", HTTP_X_FORWARDED_PROTO="https").status_code == 200
+
+
+# --- Malformed values stop start-up with a message naming the variable (apiproject.config) -------
+
+@pytest.mark.parametrize("name, value", [
+    ("FAILED_LOGIN_LIMIT_PER_IP", "abc"),
+    ("API_RATE_LIMIT", "100/fortnight"),
+    ("TRUSTED_PROXIES", "-1"),
+    ("LOG_LEVEL", "LOUD"),
+])
+def test_a_malformed_value_stops_start_up_naming_the_variable(name, value):
+    result = manage("check", DEBUG="1", **{name: value})
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.startswith("Configuration error:")
+    assert f"{name} " in result.stderr and repr(value) in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_every_malformed_value_is_named_at_once():
+    result = manage("check", DEBUG="1", FAILED_LOGIN_WINDOW_SECONDS="15m", SHARED_CACHE_TIMEOUT_SECONDS="0")
+    assert result.returncode == 2
+    assert "FAILED_LOGIN_WINDOW_SECONDS must be a whole number" in result.stderr
+    assert "SHARED_CACHE_TIMEOUT_SECONDS must be a number of seconds above 0" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_malformed_url_is_named_without_its_password():
+    result = manage("check", DEBUG="1", DATABASE_URL="postgres://app:hunter2@db:port/app",
+                    REDIS_URL="http://:hunter3@cache:6379/0")
+    assert result.returncode == 2
+    assert "DATABASE_URL is not a database URL" in result.stderr
+    assert "REDIS_URL is not a Redis URL" in result.stderr
+    assert "hunter" not in result.stderr
+
+
+def test_well_formed_values_of_every_kind_start():
+    result = manage("check", DEBUG="yes", TRUSTED_PROXIES="2", SHARED_CACHE_TIMEOUT_SECONDS="0.5",
+                    API_RATE_LIMIT="10/second", API_ACCOUNT_RATE_LIMIT="5000/hour", LOG_LEVEL="warning",
+                    FAILED_LOGIN_LIMIT_PER_IP=" 50 ", SUPPORT_EMAIL="help@api.example")
+    assert result.returncode == 0, result.stderr
+
+
+def test_gunicorn_stops_on_a_malformed_value_instead_of_booting_workers_forever():
+    from tests.servers import free_port
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "apiproject.wsgi:application", "--workers", "1",
+         "--bind", f"127.0.0.1:{free_port()}"],
+        cwd=PROJECT_DIR, env={**env, "API_RATE_LIMIT": "lots"}, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 4  # gunicorn's "App failed to load."
+    assert "API_RATE_LIMIT must be a rate like 1200/min (got 'lots')" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_defaults_need_only_debug_or_a_secret_key():
+    from apiproject.config import DEVELOPMENT_ENCRYPTION_KEY, DEVELOPMENT_SECRET_KEY, ProjectConfig
+
+    production = ProjectConfig.from_environ({"SECRET_KEY": PRODUCTION_KEY})
+    assert production == ProjectConfig(
+        DEBUG=False, SECRET_KEY=PRODUCTION_KEY, SECRET_ENCRYPTION_KEYS=(),
+        ALLOWED_HOSTS=("localhost", "127.0.0.1"), DATABASE_URL=f"sqlite:///{PROJECT_DIR / 'db.sqlite3'}",
+        REDIS_URL="", TRUST_X_FORWARDED_PROTO=False, TRUSTED_PROXIES=0,
+        API_RATE_LIMIT="1200/min", API_ACCOUNT_RATE_LIMIT="3000/min",
+        FAILED_LOGIN_LIMIT_PER_USERNAME=10, FAILED_LOGIN_LIMIT_PER_IP=100, FAILED_LOGIN_WINDOW_SECONDS=900,
+        BASIC_CREDENTIALS_CACHE_SECONDS=300, SUPPORT_EMAIL="support@example.com", LOG_LEVEL="INFO",
+        SHARED_CACHE_TIMEOUT_SECONDS=0.25,
+    )
+    development = ProjectConfig.from_environ({"DEBUG": "1"})
+    assert development.SECRET_KEY == DEVELOPMENT_SECRET_KEY
+    assert development.SECRET_ENCRYPTION_KEYS == (DEVELOPMENT_ENCRYPTION_KEY,)
+
+
+def test_an_empty_environment_lacks_only_the_secret_key():
+    from apiproject.config import ConfigurationError, ProjectConfig
+
+    with pytest.raises(ConfigurationError) as raised:
+        ProjectConfig.from_environ({})
+    assert len(raised.value.problems) == 1
+    assert raised.value.problems[0].startswith("SECRET_KEY must be set when DEBUG is off")
+
+
+def test_blank_means_the_default():
+    from apiproject.config import ProjectConfig
+
+    config = ProjectConfig.from_environ({"DEBUG": "1", "TRUSTED_PROXIES": "", "LOG_LEVEL": "  "})
+    assert (config.TRUSTED_PROXIES, config.LOG_LEVEL) == (0, "INFO")
+
+
+def test_redis_calls_give_up_after_one_timeout(monkeypatch):
+    """A stalled Redis costs a request SHARED_CACHE_TIMEOUT_SECONDS, once: redis-py must not retry."""
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/5")
+    monkeypatch.setenv("SHARED_CACHE_TIMEOUT_SECONDS", "0.4")
+    caches = runpy.run_path(str(PROJECT_DIR / "apiproject" / "settings.py"))["CACHES"]
+    options = caches["default"]["OPTIONS"]
+    assert options["socket_connect_timeout"] == options["socket_timeout"] == 0.4
+    assert options["retry"].get_retries() == 0
+    assert caches["database"] == {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                                  "LOCATION": "shared_cache"}

@@ -1,0 +1,216 @@
+"""The project's own settings (CONTRACT.md, "Configuration"): one typed object, parsed from the environment.
+
+Every variable is read here once, with its type and default, and every malformed value is reported
+together in one message that names the variable: an operator fixes a deployment from that message
+instead of from a traceback per attempt. `settings.py` turns the object into Django settings, and
+code reads `django.conf.settings` at call time (so a test can override a setting).
+"""
+import base64
+import hashlib
+import math
+import re
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
+from redis.connection import parse_url as parse_redis_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"
+DEVELOPMENT_ENCRYPTION_KEY = base64.urlsafe_b64encode(
+    hashlib.sha256(b"development-only-secret-encryption-key-never-use-in-production").digest()
+).decode()
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# DRF's parse_rate looks only at the first letter of the period, so "2/mango" would be two a
+# minute; we accept the spellings its documentation uses and refuse the rest.
+RATE = re.compile(r"([0-9]+)/(s|sec|second|m|min|minute|h|hour|d|day)")
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+
+class ConfigurationError(ImproperlyConfigured):
+    """One or more malformed variables; `str()` is the whole report, one line per problem."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(["Configuration error:", *(f"  {problem}" for problem in self.problems)]))
+
+
+@contextmanager
+def stop_on_configuration_error(status=2):
+    """Print the report to stderr and exit: a message to act on, not a traceback to read."""
+    try:
+        yield
+    except ConfigurationError as error:
+        print(error, file=sys.stderr, flush=True)
+        raise SystemExit(status) from None
+
+
+class _Malformed(ValueError):
+    """What is wrong with a value; `from_environ` adds the variable's name, the value and the expectation."""
+
+
+def _flag(value):
+    word = value.lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise _Malformed("must be on or off")
+
+
+def _whole_number(minimum):
+    def parse(value):
+        if not WHOLE_NUMBER.fullmatch(value):  # int() would also take "1_000" and non-ASCII digits
+            raise _Malformed("must be a whole number")
+        number = int(value)
+        if number < minimum:
+            raise _Malformed(f"must be {minimum} or more")
+        return number
+    return parse
+
+
+def _seconds(value):
+    try:
+        number = float(value)
+    except ValueError:
+        raise _Malformed("must be a number of seconds") from None
+    if not math.isfinite(number) or number <= 0:
+        raise _Malformed("must be a number of seconds above 0")
+    return number
+
+
+def _rate(value):
+    match = RATE.fullmatch(value)
+    if not match:
+        raise _Malformed("must be a rate like 1200/min")
+    if int(match.group(1)) < 1:
+        raise _Malformed("must allow at least 1 request")
+    return value
+
+
+def _log_level(value):
+    if value.upper() not in LOG_LEVELS:
+        raise _Malformed(f"must be one of {', '.join(LOG_LEVELS)}")
+    return value.upper()
+
+
+def _text(value):
+    return value
+
+
+def _comma_list(value):
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+def _email(value):
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise _Malformed("must be an email address") from None
+    return value
+
+
+def _database_url(value):
+    try:
+        dj_database_url.parse(value)
+    except Exception:  # noqa: BLE001 - its errors may quote the URL, password and all
+        raise _Malformed("is not a database URL that dj-database-url understands") from None
+    return value
+
+
+def _redis_url(value):
+    try:
+        parse_redis_url(value)
+    except Exception:  # noqa: BLE001 - its errors may quote parts of the URL
+        raise _Malformed("is not a Redis URL") from None
+    return value
+
+
+def _setting(default, parse, expected, *, secret=False):
+    """A variable: its default (used when unset or blank), its parser, and what a good value looks like.
+
+    A secret's value is never shown in a problem, not even a wrong one: it may be a real key.
+    """
+    metadata = {"parse": parse, "expected": expected, "secret": secret}
+    return field(default=default, metadata=metadata)
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """Every variable of ours, typed; the field name is the variable's and the Django setting's name."""
+
+    DEBUG: bool = _setting(False, _flag, "1, true, yes or on; or 0, false, no or off (default off)")
+    # Unset means the development key with DEBUG on, and refusing to start with DEBUG off.
+    SECRET_KEY: str = _setting("", _text, "a long random string", secret=True)
+    # Fernet keys, newest first; whether each is a Fernet key is a start-up check (apiproject.checks).
+    SECRET_ENCRYPTION_KEYS: tuple[str, ...] = _setting(
+        (), _comma_list, "comma-separated Fernet keys, newest first", secret=True)
+    ALLOWED_HOSTS: tuple[str, ...] = _setting(
+        ("localhost", "127.0.0.1"), _comma_list, "comma-separated host names (default localhost,127.0.0.1)")
+    DATABASE_URL: str = _setting(
+        f"sqlite:///{BASE_DIR / 'db.sqlite3'}", _database_url,
+        "e.g. postgres://user@host:5432/name or sqlite:////path/to/file", secret=True)
+    REDIS_URL: str = _setting("", _redis_url, "e.g. redis://host:6379/0, or unset", secret=True)
+    TRUST_X_FORWARDED_PROTO: bool = _setting(
+        False, _flag, "1, true, yes or on; or 0, false, no or off (default off)")
+    TRUSTED_PROXIES: int = _setting(
+        0, _whole_number(0), "the number of proxies in front, 0 or more (default 0)")
+    API_RATE_LIMIT: str = _setting(
+        "1200/min", _rate, "requests/period, period s, sec, m, min, h, hour, d or day (default 1200/min)")
+    API_ACCOUNT_RATE_LIMIT: str = _setting(
+        "3000/min", _rate, "requests/period, period s, sec, m, min, h, hour, d or day (default 3000/min)")
+    FAILED_LOGIN_LIMIT_PER_USERNAME: int = _setting(
+        10, _whole_number(1), "a whole number, 1 or more (default 10)")
+    FAILED_LOGIN_LIMIT_PER_IP: int = _setting(
+        100, _whole_number(1), "a whole number, 1 or more (default 100)")
+    FAILED_LOGIN_WINDOW_SECONDS: int = _setting(
+        900, _whole_number(1), "a whole number of seconds, 1 or more (default 900)")
+    BASIC_CREDENTIALS_CACHE_SECONDS: int = _setting(
+        300, _whole_number(1), "a whole number of seconds, 1 or more (default 300)")
+    SUPPORT_EMAIL: str = _setting(
+        "support@example.com", _email, "an email address (default support@example.com)")
+    LOG_LEVEL: str = _setting("INFO", _log_level, f"one of {', '.join(LOG_LEVELS)} (default INFO)")
+    # Connect and read timeout of every Redis call: a stalled Redis costs a request this, not minutes.
+    SHARED_CACHE_TIMEOUT_SECONDS: float = _setting(
+        0.25, _seconds, "seconds, above 0, e.g. 0.25 (default 0.25)")
+
+    @classmethod
+    def from_environ(cls, environ):
+        """The configuration in `environ` (such as os.environ); ConfigurationError lists every problem."""
+        values, problems, malformed = {}, [], set()
+        for setting in fields(cls):
+            name, spec = setting.name, setting.metadata
+            raw = environ.get(name)
+            if raw is None or not raw.strip():
+                continue  # unset or blank: the default
+            try:
+                # A secret is taken as written: trimming a key would change it.
+                values[name] = spec["parse"](raw if spec["secret"] else raw.strip())
+            except _Malformed as problem:
+                malformed.add(name)
+                shown = "value not shown" if spec["secret"] else f"got {_shorten(raw)!r}"
+                problems.append(f"{name} {problem} ({shown}); expected {spec['expected']}")
+
+        debug = values.get("DEBUG", False)
+        if debug:
+            values.setdefault("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+            values.setdefault("SECRET_ENCRYPTION_KEYS", (DEVELOPMENT_ENCRYPTION_KEY,))
+        elif "SECRET_KEY" not in values and "DEBUG" not in malformed:
+            # Not when DEBUG itself is malformed: the operator may have meant it on.
+            problems.append("SECRET_KEY must be set when DEBUG is off (it is unset); expected a long random "
+                            "string, e.g. from python -c 'import secrets; print(secrets.token_urlsafe(50))'")
+        if problems:
+            raise ConfigurationError(problems)
+        return cls(**values)
+
+
+def _shorten(value, limit=60):
+    return value if len(value) <= limit else value[:limit] + "..."
