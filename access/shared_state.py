@@ -1,8 +1,9 @@
 """Shared state that every worker and host must see alike: snapshots, counters and nonces.
 
 Redis when `REDIS_URL` is set, else the database: this is the one module that knows which. Every Redis
-call has a short timeout (`SHARED_CACHE_TIMEOUT_SECONDS`) and no retry, and a Redis that timed out is
-skipped for a moment (per process), so a hung server costs a request one timeout, not one per call.
+call has a short timeout (`SHARED_CACHE_TIMEOUT_SECONDS`) and no retry. After a timeout, reads that only
+save work skip Redis for a moment (per process), so a hung server costs a request about one timeout;
+rules (counters, nonces, forgetting) always try it, so they work again the moment it answers.
 
 - Remembered values save work that is dearer than a query (a verified password): in Redis, else in the
   database. Unreachable means a miss.
@@ -17,6 +18,7 @@ skipped for a moment (per process), so a hung server costs a request one timeout
   unreachable a nonce is refused, not claimed in the database: the database cannot know which nonces
   Redis holds, so falling back would accept replays.
 """
+import contextlib
 import logging
 import pickle
 import random
@@ -77,12 +79,13 @@ def redis_in_use():
     return bool(settings.REDIS_URL)
 
 
-def _redis_call(operation, what):
-    """Run `operation(client)`; `_Unreachable` when Redis fails or was found hung a moment ago."""
+def _redis_call(operation, what, optional=False):
+    """Run `operation(client)`; `_Unreachable` when Redis fails, or for an `optional` call (one that
+    only saves work) when Redis was found hung a moment ago."""
     import redis
 
     client = _Redis.get()
-    if time.monotonic() < _Redis.skip_until:
+    if optional and time.monotonic() < _Redis.skip_until:
         raise _Unreachable()
     try:
         return operation(client)
@@ -112,7 +115,8 @@ def fetch(*, snapshots=(), remembered=(), counters=()):
     pickled, counters = list(snapshots) + list(remembered), list(counters)
     if redis_in_use():
         try:
-            values = _redis_call(lambda client: client.mget([_key(name) for name in pickled + counters]), "read")
+            values = _redis_call(lambda client: client.mget([_key(name) for name in pickled + counters]), "read",
+                                 optional=True)
         except _Unreachable:
             return _from_database(list(remembered) + counters)
         found = {}
@@ -135,7 +139,7 @@ def remember(name, value, seconds):
     if redis_in_use():
         try:
             _redis_call(lambda client: client.set(_key(name), pickle.dumps(value, pickle.HIGHEST_PROTOCOL),
-                                                  ex=seconds), "remember")
+                                                  ex=seconds), "remember", optional=True)
             return
         except _Unreachable:
             pass
@@ -148,7 +152,7 @@ def discard(names):
         return
     if redis_in_use():
         try:
-            _redis_call(lambda client: client.delete(*[_key(name) for name in names]), "discard")
+            _redis_call(lambda client: client.delete(*[_key(name) for name in names]), "discard", optional=True)
             return
         except _Unreachable:
             pass
@@ -159,11 +163,9 @@ def snapshot_keep(name, value, seconds):
     """Keep a snapshot unless one is there already (a tombstone included); best effort."""
     if not redis_in_use():
         return
-    try:
+    with contextlib.suppress(_Unreachable):
         _redis_call(lambda client: client.set(_key(name), pickle.dumps(value, pickle.HIGHEST_PROTOCOL),
-                                              ex=seconds, nx=True), "keep")
-    except _Unreachable:
-        pass
+                                              ex=seconds, nx=True), "keep", optional=True)
 
 
 def snapshots_forget(names):

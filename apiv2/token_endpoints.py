@@ -9,9 +9,8 @@ from rest_framework.views import APIView
 
 from access.refusals import MalformedRequest
 from apiv2.schemes import refuse_if
-from apiv2.schemes.oauth1 import OAuth1TokenChallenge
+from apiv2.schemes.oauth1 import OAuth1TokenChallenge, oauth1_gate
 from apiv2.throttling import RateLimitHeadersMixin, throttle_client_key
-from consumers.gate import OAUTH1, gate
 from consumers.oauth1 import bridge
 from consumers.oauth1.policy import callback_refusal, granted_scopes
 from consumers.oauth1.protocol_rules import MISSING
@@ -41,7 +40,7 @@ class RequestTokenView(TokenEndpointView):
     def issue(self, request, oauth_request):
         bridge.verify_request_token_request(oauth_request)
         consumer = oauth_request.consumer
-        refuse_if(gate(client=consumer, user=None, scheme=OAUTH1))
+        refuse_if(oauth1_gate(client=consumer, user=None))
         throttle_client_key(request, consumer)
         refuse_if(callback_refusal(consumer, oauth_request.redirect_uri))
         scopes = granted_scopes(consumer, bridge.signed_parameter(oauth_request, "scope"))
@@ -52,6 +51,6 @@ class AccessTokenView(TokenEndpointView):
     def issue(self, request, oauth_request):
         bridge.verify_access_token_request(oauth_request)
         consumer = oauth_request.consumer
-        refuse_if(gate(client=consumer, user=oauth_request.request_token.user, scheme=OAUTH1))
+        refuse_if(oauth1_gate(client=consumer, user=oauth_request.request_token.user))
         throttle_client_key(request, consumer)
         return bridge.issue_access_token(oauth_request)

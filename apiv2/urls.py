@@ -6,7 +6,6 @@ from apiv2 import views
 from docs.views import ApiSchemaView
 
 
-
 class OptionalSlashRouter(SimpleRouter):
     """DRF's router with `/?` for the slash: many clients drop `Authorization` on a redirect."""
 

@@ -6,5 +6,5 @@ class ConsumersConfig(AppConfig):
     verbose_name = "API clients"
 
     def ready(self):
-        from consumers import signals  # noqa: F401 - connects the cache invalidation receivers
         from apiproject import checks  # noqa: F401 - registers the start-up configuration checks
+        from consumers import signals  # noqa: F401 - connects the cache invalidation receivers

@@ -5,8 +5,7 @@ Every way in asks it: Basic, OAuth 1.0a resource requests, both token endpoints 
 refusal answers: client known and active -> owner rule (Basic) -> the client's owner deactivated or
 disabled -> the acting user deactivated, locked or disabled. Scope is the view's to check.
 """
-from access.refusals import (AccountDisabled, AccountLocked, ClientKeyInvalid, ClientKeyNotOwned,
-                             InvalidCredentials)
+from access.refusals import AccountDisabled, AccountLocked, ClientKeyInvalid, ClientKeyNotOwned, InvalidCredentials
 from accounts.models import AccountState
 from accounts.policy import account_state
 

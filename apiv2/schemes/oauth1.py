@@ -4,6 +4,7 @@ Read and verified by the oauthlib bridge (`consumers.oauth1.bridge`), then judge
 token's user is the acting user.
 """
 from access.credentials import ApiCredentials
+from access.refusals import InvalidCredentials
 from apiv2.schemes import Scheme, refuse_if
 from consumers.gate import OAUTH1, gate
 from consumers.oauth1 import bridge
@@ -11,6 +12,12 @@ from consumers.oauth1.services import access_token_mark_used
 from consumers.services import consumer_mark_used
 
 CHALLENGE = 'OAuth realm="api"'
+
+
+def oauth1_gate(*, client, user):
+    """The gate, in OAuth's words: a deactivated user reads like any bad signature or token."""
+    refusal = gate(client=client, user=user, scheme=OAUTH1)
+    return InvalidCredentials(bridge.INVALID) if isinstance(refusal, InvalidCredentials) else refusal
 
 
 class OAuth1Authentication(Scheme):
@@ -21,7 +28,7 @@ class OAuth1Authentication(Scheme):
         if oauth_request is None:
             return None
         consumer, access_token = bridge.verify_resource_request(oauth_request)
-        refuse_if(gate(client=consumer, user=access_token.user, scheme=OAUTH1))
+        refuse_if(oauth1_gate(client=consumer, user=access_token.user))
         consumer_mark_used(consumer=consumer)
         access_token_mark_used(access_token=access_token)
         credentials = ApiCredentials(
