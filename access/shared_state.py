@@ -39,6 +39,27 @@ TOMBSTONE_SECONDS = 10
 PRUNE_PROBABILITY = 0.01  # database nonces are also pruned by `manage.py prune_expired`
 SKIP_AFTER_TIMEOUT_SECONDS = 2.0
 DATABASE_CACHE = "database"
+# Each counter: add one, and start its lifetime when it is new; one command for all, atomic.
+COUNT_SCRIPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  counts[i] = redis.call('INCR', key)
+  if counts[i] == 1 then redis.call('EXPIRE', key, ARGV[i]) end
+end
+return counts
+"""
+# The first key a nonce (SET NX EX), the others counters as above, counted only for a fresh nonce.
+# Answers {0} for a nonce seen before, else 1 followed by the counts.
+CLAIM_AND_COUNT_SCRIPT = """
+if not redis.call('SET', KEYS[1], 1, 'EX', ARGV[1], 'NX') then return {0} end
+local answer = {1}
+for i = 2, #KEYS do
+  local count = redis.call('INCR', KEYS[i])
+  if count == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i]) end
+  answer[i] = count
+end
+return answer
+"""
 
 
 class _Unreachable(Exception):
@@ -50,6 +71,8 @@ class _Redis:
 
     url = None
     client = None
+    count = None  # the scripts, registered with the client
+    claim_and_count = None
     skip_until = 0.0
     prefix = ""
 
@@ -69,6 +92,8 @@ class _Redis:
             timeout = getattr(settings, "SHARED_CACHE_TIMEOUT_SECONDS", 0.25)
             cls.client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout,
                                               retry=Retry(NoBackoff(), 0))
+            cls.count = cls.client.register_script(COUNT_SCRIPT)
+            cls.claim_and_count = cls.client.register_script(CLAIM_AND_COUNT_SCRIPT)
             cls.url, cls.skip_until = url, 0.0
         return cls.client
 
@@ -212,11 +237,8 @@ def counters_add(keys_with_periods):
     keys_with_periods = list(keys_with_periods)
     if redis_in_use():
         def increment(client):
-            pipeline = client.pipeline(transaction=False)
-            for name, period in keys_with_periods:
-                pipeline.incr(_key(name))
-                pipeline.expire(_key(name), period, nx=True)
-            return pipeline.execute()[0::2]
+            return _Redis.count([_key(name) for name, _ in keys_with_periods],
+                                [period for _, period in keys_with_periods], client=client)
 
         try:
             return _redis_call(increment, "count")
@@ -265,6 +287,24 @@ def nonce_claim(kind, digest, seconds):
     if random.random() < PRUNE_PROBABILITY:
         nonces_prune()
     return True
+
+
+def nonce_claim_and_count(kind, digest, seconds, counters):
+    """`nonce_claim`, then (for a fresh nonce) `counters_add` of the (name, period) `counters`: one
+    atomic round trip on Redis. Returns (fresh, counts); counts is None where the store cannot do both
+    in one step (the database), and the caller counts with `counters_add` when it needs to."""
+    counters = list(counters)
+    if redis_in_use():
+        def claim_and_count(client):
+            names = [_key(f"{kind}:{digest}")] + [_key(name) for name, _ in counters]
+            return _Redis.claim_and_count(names, [seconds] + [period for _, period in counters], client=client)
+
+        try:
+            answer = _redis_call(claim_and_count, "nonce")
+        except _Unreachable:
+            raise SharedStateUnavailable() from None
+        return (False, None) if answer[0] == 0 else (True, answer[1:])
+    return nonce_claim(kind, digest, seconds), None
 
 
 def nonces_load(kind, digests, seconds):

@@ -12,7 +12,9 @@ from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
-from access.shared_state import counters_add
+from access.refusals import InvalidCredentials
+from access.shared_state import counters_add, nonce_claim_and_count
+from consumers.oauth1.nonces import REPLAYED
 
 SCOPES = ("client_key", "account")
 
@@ -24,12 +26,10 @@ class ApiRateThrottle(BaseThrottle):
         self.wait_seconds = None
 
     def allow_request(self, request, view):
-        consumer = getattr(request.auth, "consumer", None)
-        user = getattr(request, "user", None)
-        return self.count(request, {
-            "client_key": consumer.client_id if consumer is not None else None,
-            "account": user.pk if user is not None and user.is_authenticated else None,
-        })
+        counted = getattr(request, "rate_counted", None)  # counted with the nonce (`admit_with_nonce`)
+        if counted is not None:
+            return self.judge(request, *counted)
+        return self.count(request, _identities(request.auth, getattr(request, "user", None)))
 
     def count(self, request, identities):
         """Count one request for each identity (scope -> identity or None); False past any limit."""
@@ -37,8 +37,9 @@ class ApiRateThrottle(BaseThrottle):
         limits = list(_limits_for(identities))
         if not limits:
             return True
-        counts = counters_add((f"throttle:{scope}:{ident}:{int(now // period)}", period)
-                              for scope, ident, _, period in limits)
+        return self.judge(request, now, limits, counters_add(_counter_names(now, limits)))
+
+    def judge(self, request, now, limits, counts):
         tightest, exceeded_resets = None, []
         for (_, _, allowed, period), count in zip(limits, counts, strict=True):
             reset = (int(now // period) + 1) * period
@@ -55,6 +56,30 @@ class ApiRateThrottle(BaseThrottle):
 
     def wait(self):
         return self.wait_seconds
+
+
+def admit_with_nonce(request, user, credentials, replay_guard):
+    """Claim a signed request's nonce and, on Redis, count its rate limits in the same round trip (the
+    verdict waits for the throttle, after the scope check). `InvalidCredentials` for a replay."""
+    now = time.time()
+    limits = list(_limits_for(_identities(credentials, user)))
+    fresh, counts = nonce_claim_and_count(*replay_guard, _counter_names(now, limits))
+    if not fresh:
+        raise InvalidCredentials(REPLAYED)
+    if counts is not None:
+        request.rate_counted = (now, limits, counts)
+
+
+def _identities(credentials, user):
+    consumer = getattr(credentials, "consumer", None)
+    return {
+        "client_key": consumer.client_id if consumer is not None else None,
+        "account": user.pk if user is not None and user.is_authenticated else None,
+    }
+
+
+def _counter_names(now, limits):
+    return [(f"throttle:{scope}:{ident}:{int(now // period)}", period) for scope, ident, _, period in limits]
 
 
 def throttle_client_key(request, consumer):

@@ -6,6 +6,7 @@ token's user is the acting user.
 from access.credentials import ApiCredentials
 from access.refusals import InvalidCredentials
 from apiv2.schemes import Scheme, refuse_if
+from apiv2.throttling import admit_with_nonce
 from consumers.gate import OAUTH1, gate
 from consumers.oauth1 import bridge
 from consumers.oauth1.services import access_token_mark_used
@@ -27,13 +28,14 @@ class OAuth1Authentication(Scheme):
         oauth_request = bridge.read(request._request)
         if oauth_request is None:
             return None
-        consumer, access_token = bridge.verify_resource_request(oauth_request)
-        refuse_if(oauth1_gate(client=consumer, user=access_token.user))
-        consumer_mark_used(consumer=consumer)
-        access_token_mark_used(access_token=access_token)
+        consumer, access_token, replay_guard = bridge.verify_resource_request(oauth_request)
         credentials = ApiCredentials(
             scheme=OAUTH1, consumer=consumer, scopes=tuple(access_token.scope_list), token=access_token
         )
+        admit_with_nonce(request, access_token.user, credentials, replay_guard)
+        refuse_if(oauth1_gate(client=consumer, user=access_token.user))
+        consumer_mark_used(consumer=consumer)
+        access_token_mark_used(access_token=access_token)
         return access_token.user, credentials
 
 

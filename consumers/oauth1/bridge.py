@@ -24,7 +24,7 @@ from oauthlib.oauth1.rfc5849.utils import unescape
 
 from access.refusals import InvalidCredentials, MalformedRequest
 from consumers.oauth1 import selectors
-from consumers.oauth1.nonces import nonce_record, timestamp_refusal
+from consumers.oauth1.nonces import nonce_record, replay_guard, timestamp_refusal
 from consumers.oauth1.policy import plaintext_refusal
 from consumers.oauth1.protocol_rules import header_parameters, mandatory_violation, protocol_violation
 from consumers.oauth1.tokens import generate_token
@@ -123,8 +123,10 @@ def signature_valid(oauth_request, client_secret, resource_owner_secret):
 
 
 def verify_resource_request(oauth_request):
-    """(client, access token) of a signed API request (RFC 5849 §3.2) whose signature, token and nonce
-    are good; `InvalidCredentials` otherwise, never saying which of key, token or secret was wrong.
+    """(client, access token, replay guard) of a signed API request (RFC 5849 §3.2) whose signature
+    and token are good; `InvalidCredentials` otherwise, never saying which of key, token or secret was
+    wrong. The caller claims the nonce with the replay guard (`nonces.replay_guard`), so that it can
+    do so in the same round trip as its own writes (the API counts rate limits with it).
 
     The client and the token are loaded together (one round trip, or one query); an unknown one is
     checked against a dummy secret, so the answer time does not tell which keys exist.
@@ -142,8 +144,9 @@ def verify_resource_request(oauth_request):
                             access_token.secret if access_token is not None else DUMMY_SECRET)
     if not (valid and consumer is not None and access_token is not None):
         raise InvalidCredentials(INVALID)
-    _record_nonce(oauth_request)
-    return consumer, access_token
+    guard = replay_guard(consumer_key=oauth_request.client_key, token=oauth_request.resource_owner_key,
+                         timestamp=oauth_request.timestamp, nonce=oauth_request.nonce)
+    return consumer, access_token, guard
 
 
 def verify_request_token_request(oauth_request):

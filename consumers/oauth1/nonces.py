@@ -16,6 +16,7 @@ CLOCK_SKEW_SECONDS = 60
 
 STALE = "The timestamp is more than 10 minutes away from the server's clock."
 REPLAYED = "This nonce was already used."
+KIND = "oauth1-nonce"
 
 
 def nonce_use(*, consumer_key, token, timestamp, nonce):
@@ -42,7 +43,13 @@ def nonce_record(*, consumer_key, token, timestamp, nonce):
     Called once the signature is known good, so only holders of a client's secret can add nonces:
     strangers with made-up keys cannot grow the store.
     """
+    return None if nonce_claim(*replay_guard(consumer_key=consumer_key, token=token, timestamp=timestamp,
+                                             nonce=nonce)) else InvalidCredentials(REPLAYED)
+
+
+def replay_guard(*, consumer_key, token, timestamp, nonce):
+    """(kind, digest, seconds to keep it) under which the store claims this nonce: unique per consumer
+    key, token and timestamp, kept until its timestamp can no longer pass the window check."""
     stamp = int(timestamp)
     digest = hashlib.sha256("\n".join((consumer_key, token or "", str(stamp), nonce)).encode()).hexdigest()
-    keep_for = int(stamp + WINDOW_SECONDS + CLOCK_SKEW_SECONDS - time.time()) + 1
-    return None if nonce_claim("oauth1-nonce", digest, keep_for) else InvalidCredentials(REPLAYED)
+    return KIND, digest, int(stamp + WINDOW_SECONDS + CLOCK_SKEW_SECONDS - time.time()) + 1

@@ -9,7 +9,9 @@ import re
 from access.refusals import MalformedRequest
 
 SUPPORTED_METHODS = ("HMAC-SHA1", "PLAINTEXT")
-HEADER_PARAMETER = re.compile(r'^\s*([A-Za-z0-9_.~%-]+)="([^"]*)"\s*$')
+HEADER_PARAMETER = re.compile(r'\s*([A-Za-z0-9_.~%-]+)="([^"]*)"\s*')
+# Items of the parameter list: quoted strings kept whole, commas outside quotes end an item.
+HEADER_ITEM = re.compile(r'(?:[^",]|"[^"]*")+')
 PERCENT_ENCODED = re.compile(r"^(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})*$")
 MISSING = "Missing mandatory OAuth parameters."
 
@@ -20,11 +22,13 @@ def header_parameters(authorization):
     scheme, _, rest = authorization.strip().partition(" ")
     if scheme.lower() != "oauth":
         return None
+    if rest.count('"') % 2:
+        raise MalformedRequest('Authorization header parameters must be name="value" pairs with quoted values.')
     pairs = []
-    for item in _split_outside_quotes(rest):
+    for item in HEADER_ITEM.findall(rest):
         if not item.strip():
             continue
-        match = HEADER_PARAMETER.match(item)
+        match = HEADER_PARAMETER.fullmatch(item)
         if match is None:
             raise MalformedRequest('Authorization header parameters must be name="value" pairs with quoted values.')
         name, value = match.groups()
@@ -65,16 +69,3 @@ def mandatory_violation(oauth_request, formats):
         return MalformedRequest("Invalid nonce format.")
     return None
 
-
-def _split_outside_quotes(text):
-    items, current, quoted = [], [], False
-    for char in text:
-        if char == '"':
-            quoted = not quoted
-        if char == "," and not quoted:
-            items.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    items.append("".join(current))
-    return items
