@@ -9,7 +9,7 @@ from accounts.models import AccountStateChange, BalanceEntry
 from accounts.policy import account_state
 from accounts.selectors import account_balance_due
 from accounts.services import account_charge, account_record_payment, account_restore, account_suspend
-from apiproject.admin_actions import apply_to_selected
+from audit.admin_actions import apply_to_selected
 
 User = get_user_model()
 

@@ -150,7 +150,7 @@ class ProjectConfig:
     DEBUG: bool = _setting(False, _flag, "1, true, yes or on; or 0, false, no or off (default off)")
     # Unset means the development key with DEBUG on, and refusing to start with DEBUG off.
     SECRET_KEY: str = _setting("", _text, "a long random string", secret=True)
-    # Fernet keys, newest first; whether each is a Fernet key is a start-up check (apiproject.checks).
+    # Fernet keys, newest first; whether each is a Fernet key is a start-up check (consumers.checks).
     SECRET_ENCRYPTION_KEYS: tuple[str, ...] = _setting(
         (), _comma_list, "comma-separated Fernet keys, newest first", secret=True)
     ALLOWED_HOSTS: tuple[str, ...] = _setting(

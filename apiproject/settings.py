@@ -21,7 +21,7 @@ SECRET_KEY = CONFIG.SECRET_KEY
 
 # Fernet keys for the client and token secrets stored in the database (`consumers.secret_box`),
 # apart from SECRET_KEY: the first encrypts, every one decrypts (rotation). Without them and with
-# DEBUG off, the start-up check in `apiproject.checks` fails. Make one with
+# DEBUG off, the start-up check in `consumers.checks` fails. Make one with
 # `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
 SECRET_ENCRYPTION_KEYS = list(CONFIG.SECRET_ENCRYPTION_KEYS)
 

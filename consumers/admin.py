@@ -2,7 +2,7 @@
 from django.contrib import admin
 from django.db import models
 
-from apiproject.admin_actions import apply_to_selected
+from audit.admin_actions import apply_to_selected
 from consumers.models import Consumer
 from consumers.services import consumer_revoke
 

@@ -6,5 +6,7 @@ class ConsumersConfig(AppConfig):
     verbose_name = "API clients"
 
     def ready(self):
-        from apiproject import checks  # noqa: F401 - registers the start-up configuration checks
-        from consumers import signals  # noqa: F401 - connects the cache invalidation receivers
+        from consumers import (
+            checks,  # noqa: F401 - registers the start-up configuration checks
+            signals,  # noqa: F401 - connects the cache invalidation receivers
+        )

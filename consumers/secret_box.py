@@ -41,7 +41,7 @@ def _box():
         raise ImproperlyConfigured("SECRET_ENCRYPTION_KEYS is empty: secrets cannot be stored or read.")
     try:
         return MultiFernet([Fernet(key) for key in keys])
-    except ValueError:  # which one, `apiproject.checks` says at start-up (never echoing a key)
+    except ValueError:  # which one, `consumers.checks` says at start-up (never echoing a key)
         raise ImproperlyConfigured("SECRET_ENCRYPTION_KEYS holds a malformed Fernet key.") from None
 
 

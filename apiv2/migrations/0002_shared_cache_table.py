@@ -1,4 +1,4 @@
-"""Creates the database cache table that holds shared state when REDIS_URL is not set.
+"""Creates the database cache table that holds shared state when no Redis is configured.
 
 A migration rather than a separate `createcachetable` step, so `migrate` (and the test database)
 always has it.

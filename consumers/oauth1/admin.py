@@ -1,7 +1,7 @@
 """Staff see who authorized which app, and revoke access tokens. Keys and secrets are never shown."""
 from django.contrib import admin
 
-from apiproject.admin_actions import apply_to_selected
+from audit.admin_actions import apply_to_selected
 from consumers.oauth1.models import AccessToken
 from consumers.oauth1.services import access_token_revoke
 
