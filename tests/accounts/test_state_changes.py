@@ -122,3 +122,30 @@ def test_state_change_applies_on_every_worker_at_once(password):
         assert statuses() == {403}
         call_command("restore", "Aladdin")
         assert statuses() == {200}
+
+
+@pytest.fixture
+def unreachable_redis(settings):
+    """Redis configured but not answering (nothing listens on port 1): a forget cannot be done."""
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+
+
+def test_an_admin_action_that_cannot_reach_the_shared_cache_changes_nothing(client, aladdin, aladdin_key, staff,
+                                                                             unreachable_redis):
+    """Aladdin's client may be remembered with his state: the change must reach the cache or not be made."""
+    client.force_login(staff)
+    response = client.post("/admin/auth/user/", {
+        "action": "lock_for_unpaid_balance", "_selected_action": [aladdin.pk],
+    }, follow=True)
+    assert response.status_code == 200
+    assert "Nothing changed" in response.content.decode()
+    assert account_state(aladdin) == AccountState.ACTIVE
+    assert not AccountStateChange.objects.filter(user=aladdin).exists()
+
+
+def test_suspend_that_cannot_reach_the_shared_cache_fails_and_changes_nothing(aladdin, aladdin_key,
+                                                                               unreachable_redis):
+    with pytest.raises(CommandError, match="Nothing changed"):
+        call_command("suspend", "Aladdin", "--billing")
+    assert account_state(aladdin) == AccountState.ACTIVE
+    assert not AccountStateChange.objects.filter(user=aladdin).exists()

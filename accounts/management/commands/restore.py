@@ -2,6 +2,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from access.refusals import Refusal
 from accounts.services import account_restore
 
 
@@ -16,5 +17,8 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user named {username!r}.")
-        account = account_restore(user=user, note=note or "restore")
+        try:
+            account = account_restore(user=user, note=note or "restore")
+        except Refusal as refusal:  # the shared store could not be told: nothing was changed
+            raise CommandError(f"Nothing changed. {refusal.additional}") from None
         self.stdout.write(f"{username}: API access is now {account.state}.")

@@ -2,6 +2,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from access.refusals import Refusal
 from accounts.services import account_suspend
 
 
@@ -19,5 +20,8 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user named {username!r}.")
-        account = account_suspend(user=user, reason=reason, note=note or f"suspend --{reason}")
+        try:
+            account = account_suspend(user=user, reason=reason, note=note or f"suspend --{reason}")
+        except Refusal as refusal:  # the shared store could not be told: nothing was changed
+            raise CommandError(f"Nothing changed. {refusal.additional}") from None
         self.stdout.write(f"{username}: API access is now {account.state}.")
