@@ -1,7 +1,10 @@
 """Staff manage clients in the admin, as a staff member in a browser would (the admin's forms and
 actions over HTTP): find, add (secret shown once), edit, rotate, revoke, reinstate, review. Every
 change lands in the audit trail with the staff member and address, and the API follows at once."""
+from urllib.parse import parse_qs
+
 import pytest
+import requests
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -12,6 +15,7 @@ from consumers.models import Consumer, ReviewStatus
 from consumers.oauth1.models import AccessToken
 from tests.factories import basic_header, make_access_token, make_consumer, make_user
 from tests.oauth1.signing import signed_send
+from tests.servers import gunicorn_server
 
 URL = "/admin/consumers/consumer/"
 SECRETS = URL + "secrets/"
@@ -219,8 +223,6 @@ def pending_app(review, aladdin):
 
 def authorize_page(user, app, client):
     """What `user` sees on the authorize page for a request token `app` got from the real endpoint."""
-    from urllib.parse import parse_qs
-
     issued = signed_send(client, "POST", "/oauth/request_token", app, callback="oob")
     assert issued.status_code == 200, issued.content
     token = parse_qs(issued.content.decode())["oauth_token"][0]
@@ -296,3 +298,28 @@ def test_review_off_new_apps_are_approved_at_once(aladdin, client):
     app = make_consumer(aladdin, callback_url=CALLBACK)
     assert app.review_status == ReviewStatus.APPROVED
     assert authorize_page(make_user("alice"), app, client).status_code == 200
+
+
+# --- On every worker, on the next request -------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_changes_apply_on_every_worker_at_once(staff_client, password):
+    """Several gunicorn workers, each with its own connection and remembered snapshots: after each
+    admin action, none may answer from the client's previous state."""
+    owner = make_user("Aladdin", password=password)
+    app = make_consumer(owner)
+    headers = {"Authorization": basic_header("Aladdin", password), "X-Client-Key": app.client_key}
+    with gunicorn_server(workers=3) as base_url, requests.Session() as http:
+        def statuses():
+            return {http.get(f"{base_url}/v2", headers=headers).status_code for _ in range(12)}
+
+        assert statuses() == {200}
+        act(staff_client, "revoke_clients", app)
+        assert statuses() == {403}
+        act(staff_client, "reinstate_clients", app)
+        assert statuses() == {200}
+        review_action(staff_client, "reject_clients", app, "")
+        assert statuses() == {403}
+        review_action(staff_client, "accept_clients", app, "")
+        assert statuses() == {200}
