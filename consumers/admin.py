@@ -121,6 +121,9 @@ class ConsumerAdmin(admin.ModelAdmin):
                        "created", "updated", "tokens_issued", "last_used", "owner_account", "audit_trail")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: deleting would go unaudited and take the client's tokens with it
+
     # --- Adding: through `consumer_register`, then the secret once -------------------------------
 
     def get_fieldsets(self, request, obj=None):

@@ -96,6 +96,8 @@ def add(staff_client, owner, **fields):
 
 
 def test_add_registers_for_the_owner_and_shows_the_secret_once(staff_client, staff, aladdin):
+    form = staff_client.get(URL + "add/").content.decode()
+    assert 'name="user"' in form and 'value="products:write"' in form and 'name="callback_url"' in form
     response = add(staff_client, aladdin)
     assert response.status_code == 302 and response["Location"] == SECRETS
     consumer = Consumer.objects.get(name="Till integration")
@@ -201,6 +203,12 @@ def test_actions_are_all_or_nothing_and_counted(staff_client, aladdin):
     response = act(staff_client, "revoke_clients", first, second)
     assert "2 client(s) revoked." in [m.message for m in response.wsgi_request._messages]
     assert not Consumer.objects.active().exists()
+
+
+def test_clients_are_revoked_not_deleted(staff_client, aladdin_key):
+    assert staff_client.get(f"{URL}{aladdin_key.pk}/delete/").status_code == 403
+    assert "delete_selected" not in staff_client.get(URL).content.decode()
+    assert Consumer.objects.filter(pk=aladdin_key.pk).exists()
 
 
 # --- Review of public apps (CLIENT_REVIEW) ---------------------------------------------------------------
