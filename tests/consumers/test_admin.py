@@ -79,6 +79,8 @@ def test_change_page_shows_usage_at_a_glance(staff_client, aladdin, aladdin_key,
     assert basic(aladdin_key.client_key).status_code == 403  # used once: a last use to show
     page = staff_client.get(f"{URL}{aladdin_key.pk}/change/").content.decode()
     assert "1 active, 1 revoked" in page
+    tokens = staff_client.get("/admin/consumers/accesstoken/", {"consumer__id__exact": aladdin_key.pk})
+    assert tokens.status_code == 200 and "alice" in tokens.content.decode() and "bob" in tokens.content.decode()
     assert "Aladdin</a>: locked" in page
     assert f"/admin/audit/auditevent/?subject={aladdin_key.client_key}" in page
     events = staff_client.get("/admin/audit/auditevent/", {"subject": aladdin_key.client_key}).content.decode()
