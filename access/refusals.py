@@ -50,6 +50,14 @@ class ClientKeyNotOwned(Refusal):
     message = "Client key does not belong to the authenticated account"
 
 
+class AppNotApproved(Refusal):
+    """A client awaiting staff review (CLIENT_REVIEW), used on behalf of someone other than its owner."""
+
+    code = "app_not_approved"
+    message = "App not yet approved"
+    additional = "This app is awaiting review and can only be used by its owner's account."
+
+
 class AccountLocked(Refusal):
     code = "account_locked"
     message = "No API Access"

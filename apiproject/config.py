@@ -175,6 +175,8 @@ class ProjectConfig:
         900, _whole_number(1), "a whole number of seconds, 1 or more (default 900)")
     BASIC_CREDENTIALS_CACHE_SECONDS: int = _setting(
         300, _whole_number(1), "a whole number of seconds, 1 or more (default 300)")
+    # New clients start "pending": usable only by their owner until staff accept them in the admin.
+    CLIENT_REVIEW: bool = _setting(False, _flag, "1, true, yes or on; or 0, false, no or off (default off)")
     SUPPORT_EMAIL: str = _setting(
         "support@example.com", _email, "an email address (default support@example.com)")
     LOG_LEVEL: str = _setting("INFO", _log_level, f"one of {', '.join(LOG_LEVELS)} (default INFO)")

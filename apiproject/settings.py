@@ -183,6 +183,9 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# New clients await staff review before other users may authorize them (consumers.services).
+CLIENT_REVIEW = CONFIG.CLIENT_REVIEW
+
 # --- Pages ------------------------------------------------------------------------------------
 
 # Where the contact and billing pages send people.

@@ -15,6 +15,7 @@ STATUS = {
     refusals.InvalidCredentials.code: status.HTTP_401_UNAUTHORIZED,
     refusals.ClientKeyInvalid.code: status.HTTP_403_FORBIDDEN,
     refusals.ClientKeyNotOwned.code: status.HTTP_403_FORBIDDEN,
+    refusals.AppNotApproved.code: status.HTTP_403_FORBIDDEN,
     refusals.AccountLocked.code: status.HTTP_403_FORBIDDEN,
     refusals.AccountDisabled.code: status.HTTP_403_FORBIDDEN,
     refusals.InsufficientScope.code: status.HTTP_403_FORBIDDEN,

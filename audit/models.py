@@ -14,6 +14,8 @@ class AuditEvent(models.Model):
         CLIENT_UPDATED = "client_updated", "Client details changed"
         CLIENT_SECRET_ROTATED = "client_secret_rotated", "Client secret rotated"
         CLIENT_REVOKED = "client_revoked", "Client revoked"
+        CLIENT_REINSTATED = "client_reinstated", "Client reinstated"
+        CLIENT_REVIEWED = "client_reviewed", "Client reviewed"
         TOKEN_APPROVED = "token_approved", "OAuth access approved"
         TOKEN_REVOKED = "token_revoked", "OAuth access token revoked"
 

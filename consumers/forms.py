@@ -1,6 +1,7 @@
-"""Input rules for the developer's client pages: register and edit."""
+"""Input rules for the client pages: the developer's register and edit, staff's add and review note."""
 from django import forms
 
+from consumers.models import Consumer
 from consumers.scopes import SCOPES
 
 
@@ -25,4 +26,30 @@ class ConsumerRegisterForm(ConsumerChangeForm):
         initial=list(SCOPES),
         help_text="What the client key may do. Fixed once registered.",
         error_messages={"required": "Choose at least one scope."},
+    )
+
+
+# --- Staff, in the admin ---------------------------------------------------------------------------
+
+
+class ConsumerAdminAddForm(forms.ModelForm):
+    """Staff register a client for a customer: the developer's choices, with the same rules, plus the owner."""
+
+    scopes = ConsumerRegisterForm.base_fields["scopes"]
+    callback_url = ConsumerRegisterForm.base_fields["callback_url"]
+    website = ConsumerRegisterForm.base_fields["website"]
+
+    class Meta:
+        model = Consumer
+        fields = ("user", "name", "scopes", "callback_url", "description", "website")
+        labels = {"user": "Owner"}
+
+    def clean_scopes(self):
+        return " ".join(self.cleaned_data["scopes"])  # as the model stores them
+
+
+class ReviewNoteForm(forms.Form):
+    note = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text="Optional. Shown to the developer on the app's page; leave empty for none.",
     )

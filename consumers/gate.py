@@ -2,10 +2,18 @@
 
 Every way in asks it: Basic, OAuth 1.0a resource requests, both token endpoints and the authorize page
 (and, next, OAuth 2.0). Nothing else reads the flags it reads. In the contract's order, the first
-refusal answers: client known and active -> owner rule (Basic) -> the client's owner deactivated or
-disabled -> the acting user deactivated, locked or disabled. Scope is the view's to check.
+refusal answers: client known and active (a client staff rejected is as revoked) -> owner rule (Basic)
+-> the client's owner deactivated or disabled -> a client awaiting review used for anyone but its owner
+-> the acting user deactivated, locked or disabled. Scope is the view's to check.
 """
-from access.refusals import AccountDisabled, AccountLocked, ClientKeyInvalid, ClientKeyNotOwned, InvalidCredentials
+from access.refusals import (
+    AccountDisabled,
+    AccountLocked,
+    AppNotApproved,
+    ClientKeyInvalid,
+    ClientKeyNotOwned,
+    InvalidCredentials,
+)
 from accounts.models import AccountState
 from accounts.policy import account_state
 
@@ -22,9 +30,11 @@ def gate(*, client, user, scheme):
 
 
 def client_refusal(client, user=None, scheme=OAUTH1):
-    """What is wrong with the client itself: revoked or unknown, used by a stranger with Basic, or its
-    owner deactivated (it stops for everyone, as if unknown) or disabled."""
-    if client is None or not client.is_active:
+    """What is wrong with the client itself: revoked, rejected or unknown, used by a stranger with Basic,
+    its owner deactivated (it stops for everyone, as if unknown) or disabled, or awaiting review and
+    used for someone other than its owner. `user` None (no user known yet) is not a stranger: the
+    owner may be the one who approves the request token."""
+    if client is None or not client.is_active or client.is_rejected:
         return ClientKeyInvalid()
     if scheme == BASIC and user is not None and client.user_id != user.pk:
         return ClientKeyNotOwned()
@@ -32,6 +42,8 @@ def client_refusal(client, user=None, scheme=OAUTH1):
         return ClientKeyInvalid()
     if account_state(client.user) == AccountState.DISABLED:
         return AccountDisabled()
+    if client.awaiting_review and user is not None and client.user_id != user.pk:
+        return AppNotApproved()
     return None
 
 

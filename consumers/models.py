@@ -25,6 +25,14 @@ class ConsumerQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True)
 
 
+class ReviewStatus(models.TextChoices):
+    """Staff's verdict on an app before the public may authorize it (CLIENT_REVIEW)."""
+
+    PENDING = "pending", "Awaiting review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
 class Consumer(SealedSecretsMixin, models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consumers")
     name = models.CharField(max_length=200)
@@ -37,6 +45,9 @@ class Consumer(SealedSecretsMixin, models.Model):
         blank=True, help_text="OAuth callbacks must fall under this URL; empty allows only oob."
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Rows from before review existed, and every client while CLIENT_REVIEW is off, are approved.
+    review_status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.APPROVED)
+    review_note = models.TextField(blank=True, help_text="Staff's note on the review, shown to the developer.")
     last_used = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -62,6 +73,14 @@ class Consumer(SealedSecretsMixin, models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+    @property
+    def is_rejected(self):
+        return self.review_status == ReviewStatus.REJECTED
+
+    @property
+    def awaiting_review(self):
+        return self.review_status == ReviewStatus.PENDING
 
 
 # OAuth 1.0a tokens and nonces live in their own package but belong to this app.

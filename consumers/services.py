@@ -1,13 +1,17 @@
-"""Writes to registered clients: registration, secret rotation, revocation, last use."""
+"""Writes to registered clients: registration, secret rotation, revocation and reinstatement, staff
+review, last use."""
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from consumers.models import Consumer, generate_client_secret
+from consumers.lookup_cache import ACCESS_TOKEN, forget
+from consumers.models import Consumer, ReviewStatus, generate_client_secret
+from consumers.oauth1.models import AccessToken, RequestToken
 from consumers.scopes import ALL_SCOPES, parse_scopes
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -19,11 +23,15 @@ MARKS_REMEMBERED = 10_000
 
 @transaction.atomic
 def consumer_register(*, user, name, scopes=None, callback_url="", description="", website="",
-                      actor=None, ip=None):
+                      review_status=None, actor=None, ip=None):
     """Register a client for `user`. `scopes` is space-separated text or a list; None means all.
 
-    `actor` and `ip` say who registered it, for the audit trail (None from the command line).
+    `review_status` None: pending while CLIENT_REVIEW is on, else approved (staff registering a
+    client pass approved: they are the review). `actor` and `ip` say who registered it, for the
+    audit trail (None from the command line).
     """
+    if review_status is None:
+        review_status = ReviewStatus.PENDING if settings.CLIENT_REVIEW else ReviewStatus.APPROVED
     if scopes is None:
         scope_names = ALL_SCOPES
     else:
@@ -37,9 +45,11 @@ def consumer_register(*, user, name, scopes=None, callback_url="", description="
         callback_url=callback_url,
         description=description,
         website=website,
+        review_status=review_status,
     )
     _audit(AuditEvent.Action.CLIENT_REGISTERED, consumer, actor, ip,
-           name=name, scopes=scope_names, callback_url=callback_url)
+           name=name, scopes=scope_names, callback_url=callback_url,
+           **({} if review_status == ReviewStatus.APPROVED else {"review_status": review_status}))
     return consumer
 
 
@@ -59,6 +69,43 @@ def consumer_revoke(*, consumer, actor=None, ip=None):
         consumer.save(update_fields=["revoked_at", "updated"])
         _audit(AuditEvent.Action.CLIENT_REVOKED, consumer, actor, ip)
     return consumer
+
+
+@transaction.atomic
+def consumer_reinstate(*, consumer, actor=None, ip=None):
+    """Undo a revocation: the key works again, but every token issued before stays revoked (the
+    people who authorized the app were told it was gone)."""
+    if consumer.revoked_at is not None:
+        _tokens_end(consumer, consumer.revoked_at)
+        consumer.revoked_at = None
+        consumer.save(update_fields=["revoked_at", "updated"])
+        _audit(AuditEvent.Action.CLIENT_REINSTATED, consumer, actor, ip)
+    return consumer
+
+
+@transaction.atomic
+def consumer_review(*, consumer, status, note="", actor=None, ip=None):
+    """Staff's verdict: approved opens the app to every user; rejected stops it as if revoked. An
+    approval after a rejection brings no token back. `note` is shown to the developer."""
+    status = ReviewStatus(status)
+    if status == ReviewStatus.PENDING:
+        raise ValueError("A review accepts or rejects; it cannot make a client pending again.")
+    if consumer.is_rejected and status == ReviewStatus.APPROVED:
+        _tokens_end(consumer, timezone.now())
+    if (consumer.review_status, consumer.review_note) != (status, note):
+        consumer.review_status, consumer.review_note = status, note
+        consumer.save(update_fields=["review_status", "review_note", "updated"])
+        _audit(AuditEvent.Action.CLIENT_REVIEWED, consumer, actor, ip, review_status=status, note=note)
+    return consumer
+
+
+def _tokens_end(consumer, when):
+    """Revoke the client's access tokens and end its request tokens. Queryset updates send no signal,
+    so the tokens' snapshots are forgotten here (before the commit, as every forget is)."""
+    live = AccessToken.objects.live().filter(consumer=consumer)
+    forget(ACCESS_TOKEN, list(live.values_list("key", flat=True)))
+    live.update(revoked_at=when)
+    RequestToken.objects.live().filter(consumer=consumer).update(used_at=timezone.now())
 
 
 def consumer_mark_used(*, consumer):

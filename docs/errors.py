@@ -19,6 +19,9 @@ CATALOGUE = [
     ("Invalid client key", refusals.ClientKeyInvalid, "The client key is unknown or was revoked."),
     ("Client key of another account", refusals.ClientKeyNotOwned,
      "With HTTP Basic, the client key must belong to the account whose credentials you send."),
+    ("App not yet approved", refusals.AppNotApproved,
+     "Where new apps are reviewed, an app awaiting review works only for its developer's own account: "
+     "other users cannot authorize it until staff approve it. Its status is on your apps page."),
 ]
 
 

@@ -163,3 +163,12 @@ def test_redis_calls_give_up_after_one_timeout(monkeypatch):
     assert options["retry"].get_retries() == 0
     assert caches["database"] == {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                                   "LOCATION": "shared_cache"}
+
+
+def test_client_review_is_off_unless_turned_on():
+    from apiproject.config import ConfigurationError, ProjectConfig
+
+    assert ProjectConfig.from_environ({"DEBUG": "1"}).CLIENT_REVIEW is False
+    assert ProjectConfig.from_environ({"DEBUG": "1", "CLIENT_REVIEW": "on"}).CLIENT_REVIEW is True
+    with pytest.raises(ConfigurationError, match="CLIENT_REVIEW must be on or off"):
+        ProjectConfig.from_environ({"DEBUG": "1", "CLIENT_REVIEW": "sometimes"})

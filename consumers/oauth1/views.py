@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
 from access.client_address import client_address
+from access.refusals import AppNotApproved
 from consumers.gate import OAUTH1, client_refusal, user_refusal
 from consumers.oauth1.selectors import authorized_apps_of, request_token_get_for_authorization
 from consumers.oauth1.services import access_token_revoke, request_token_authorize, request_token_deny
@@ -65,7 +66,10 @@ def _refusal_page(request, request_token):
         return _refused(request, 400, "This authorization request is not valid",
                         "It has expired, was already answered, or the link is incomplete. "
                         "Go back to the app and start again.")
-    if client_refusal(request_token.consumer, scheme=OAUTH1) is not None:
+    refusal = client_refusal(request_token.consumer, request.user, scheme=OAUTH1)
+    if isinstance(refusal, AppNotApproved):
+        return _refused(request, 403, refusal.message, refusal.additional)
+    if refusal is not None:
         return _refused(request, 403, "This app cannot be authorized",
                         "Its client key has been revoked or its developer's access is disabled.")
     refusal = user_refusal(request.user)

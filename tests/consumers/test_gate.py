@@ -10,6 +10,7 @@ import pytest
 
 from consumers.oauth1.models import AccessToken
 from consumers.oauth1.services import access_token_revoke
+from consumers.services import consumer_review
 from tests.factories import (
     basic_header,
     make_access_token,
@@ -245,3 +246,51 @@ def test_oauth_reactivated_developers_app_works_again_on_the_next_request(client
     reactivate(developer)
     assert products(client, app, alice_token).status_code == 200
     assert request_token_call(client, app).status_code == 200
+
+
+# --- 8. A client awaiting review (CLIENT_REVIEW) works for its owner only; rejected is revoked ---------
+
+
+APP_NOT_YET_APPROVED = {"status": 403, "message": "App not yet approved",
+                        "additional": "This app is awaiting review and can only be used by its owner's account.",
+                        "reference": ""}
+
+
+@pytest.fixture
+def pending_app(settings, developer):
+    settings.CLIENT_REVIEW = True
+    return make_consumer(developer, name="Unreviewed", callback_url=CALLBACK)
+
+
+def test_pending_app_gets_request_tokens_the_owner_may_approve(client, pending_app, developer):
+    """At the request-token step nobody is known yet: the owner may be the one who approves."""
+    assert request_token_call(client, pending_app).status_code == 200
+    owners = make_request_token(pending_app, authorized_by=developer)
+    assert exchange(client, pending_app, owners).status_code == 200
+
+
+def test_pending_app_cannot_exchange_another_users_approval(client, pending_app, alice):
+    alices = make_request_token(pending_app, authorized_by=alice)
+    assert refused(exchange(client, pending_app, alices), 403, "App not yet approved") == APP_NOT_YET_APPROVED
+
+
+def test_pending_app_authorize_post_refuses_another_user(browser, pending_app):
+    request_token = make_request_token(pending_app)
+    response = browser.post("/oauth/authorize", {"oauth_token": request_token.key, "decision": "authorize"})
+    assert response.status_code == 403 and "This app is awaiting review" in response.content.decode()
+    request_token.refresh_from_db()
+    assert not request_token.verifier and request_token.authorized_at is None
+
+
+def test_pending_app_works_with_basic_for_its_owner(client, settings, aladdin, password):
+    settings.CLIENT_REVIEW = True
+    key = make_consumer(aladdin)
+    response = client.get("/v2", HTTP_AUTHORIZATION=basic_header("Aladdin", password),
+                          HTTP_X_CLIENT_KEY=key.client_key)
+    assert response.status_code == 200
+
+
+def test_rejected_app_is_refused_like_a_revoked_one(client, app, alice_token):
+    consumer_review(consumer=app, status="rejected")
+    assert refused(products(client, app, alice_token), 403, "Invalid client key") == INVALID_CLIENT_KEY
+    refused(request_token_call(client, app), 403, "Invalid client key")

@@ -159,3 +159,9 @@ def test_walkthrough_request_passes_oauthlibs_verification(client):
         headers={"Authorization": header}, exclude_oauth_signature=False))["oauth_signature"]
     assert signature.verify_hmac_sha1(request, value("client_secret"), value("token_secret"))
     assert not signature.verify_hmac_sha1(request, "wrong", value("token_secret"))
+
+
+def test_the_error_catalogue_lists_the_review_refusal(client):
+    page = html.unescape(guide(client))
+    assert '"message": "App not yet approved"' in page
+    assert '"additional": "This app is awaiting review and can only be used by its owner\'s account."' in page

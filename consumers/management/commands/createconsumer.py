@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import URLValidator
 
+from consumers.models import ReviewStatus
 from consumers.services import consumer_register
 
 
@@ -29,7 +30,9 @@ class Command(BaseCommand):
             except ValidationError:
                 raise CommandError(f"--callback is not an http(s) URL: {callback!r}.") from None
         try:
-            consumer = consumer_register(user=user, name=name, scopes=scope, callback_url=callback)
+            # Staff registering a client are its review: it never waits for one (CLIENT_REVIEW).
+            consumer = consumer_register(user=user, name=name, scopes=scope, callback_url=callback,
+                                         review_status=ReviewStatus.APPROVED)
         except ValueError as error:
             raise CommandError(str(error)) from None
         if as_json:
