@@ -71,6 +71,7 @@ class _Redis:
 
     url = None
     client = None
+    owed = []  # (name, period) increments this process sends with its next read (`counters_add_later`)
     count = None  # the scripts, registered with the client
     claim_and_count = None
     skip_until = 0.0
@@ -132,17 +133,33 @@ def _key(name):
 
 
 def fetch(*, snapshots=(), remembered=(), counters=()):
-    """{name: value} for what was found, read in one round trip.
+    """{name: value} for what was found, read in one round trip, which also carries the increments
+    this process owes (`counters_add_later`), sent first so that the counts read include them.
 
     Snapshots are missing when Redis is off, unreachable or holds a tombstone; remembered values and
     counters are read from the database when Redis is off or unreachable.
     """
     pickled, counters = list(snapshots) + list(remembered), list(counters)
     if redis_in_use():
+        owed = _Redis.owed[:]
+        del _Redis.owed[:]
+
+        def read(client):
+            names = [_key(name) for name in pickled + counters]
+            if not owed:
+                return client.mget(names)
+            pipeline = client.pipeline(transaction=False)
+            for name, period in owed:
+                pipeline.incr(_key(name))
+                pipeline.expire(_key(name), period, nx=True)
+            pipeline.mget(names)
+            return pipeline.execute()[-1]
+
         try:
-            values = _redis_call(lambda client: client.mget([_key(name) for name in pickled + counters]), "read",
-                                 optional=True)
+            values = _redis_call(read, "read", optional=True)
         except _Unreachable:
+            for name, period in owed:  # never lost: counted where the counts are read meanwhile
+                _database_increment(name, period)
             return _from_database(list(remembered) + counters)
         found = {}
         for name, value in zip(pickled, values, strict=False):
@@ -245,6 +262,18 @@ def counters_add(keys_with_periods):
         except _Unreachable:
             pass
     return [_database_increment(name, period) for name, period in keys_with_periods]
+
+
+def counters_add_later(keys_with_periods):
+    """Add one to each (name, period) counter with this process's next read (`fetch`), so that counting
+    a request costs no round trip of its own; a caller that read the counts decides with them plus
+    one. Until then other workers see the count lower by this process's owed increments (at most a
+    request's worth). Without Redis they are added now, in the database."""
+    if redis_in_use():
+        _Redis.owed.extend(keys_with_periods)
+        return
+    for name, period in keys_with_periods:
+        _database_increment(name, period)
 
 
 def _database_increment(name, period):

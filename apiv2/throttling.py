@@ -1,10 +1,12 @@
 """Rate limits per client key and per account, counted in the shared store so every worker sees one count.
 
-Fixed windows counted with an atomic increment: both limits cost one round trip to Redis (a
-pipeline), where DRF's sliding-log throttles cost a read and a write each and lose counts under
-concurrency. Counted only once the credentials are verified, so a stranger cannot spend someone
-else's budget. The tightest limit is noted on the request for the `X-RateLimit-*` headers.
+Fixed windows. Counted only once the credentials are verified, so a stranger cannot spend someone
+else's budget, and at no round trip of their own where a scheme can help: Basic reads the counts with
+the credentials and the increments travel with the worker's next read (`counters_add_later`); a signed
+request's counts are added with its nonce, atomically. The tightest limit is noted on the request
+for the `X-RateLimit-*` headers. An account is counted by its username.
 """
+import hashlib
 import math
 import time
 
@@ -13,7 +15,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from access.refusals import InvalidCredentials
-from access.shared_state import counters_add, nonce_claim_and_count
+from access.shared_state import counters_add, counters_add_later, nonce_claim_and_count
 from consumers.oauth1.nonces import REPLAYED
 
 SCOPES = ("client_key", "account")
@@ -29,6 +31,9 @@ class ApiRateThrottle(BaseThrottle):
         counted = getattr(request, "rate_counted", None)  # counted with the nonce (`admit_with_nonce`)
         if counted is not None:
             return self.judge(request, *counted)
+        read = getattr(request, "rate_read", None)  # read with the credentials (`RateCounts`)
+        if read is not None:
+            return read.count(self, request)
         return self.count(request, _identities(request.auth, getattr(request, "user", None)))
 
     def count(self, request, identities):
@@ -58,6 +63,25 @@ class ApiRateThrottle(BaseThrottle):
         return self.wait_seconds
 
 
+class RateCounts:
+    """The rate counters of a client key and an account known before the credentials are verified
+    (Basic): their names go into the scheme's one read (`names`), their counts come out of it
+    (`read_from`), and the request is counted with the worker's next read (`count`)."""
+
+    def __init__(self, *, client_key, username):
+        self.now = time.time()
+        self.limits = list(_limits_for({"client_key": client_key, "account": _account(username)}))
+        self.names = [name for name, _ in _counter_names(self.now, self.limits)]
+
+    def read_from(self, request, found):
+        self.counts = [int(found.get(name) or 0) + 1 for name in self.names]
+        request.rate_read = self
+
+    def count(self, throttle, request):
+        counters_add_later(_counter_names(self.now, self.limits))
+        return throttle.judge(request, self.now, self.limits, self.counts)
+
+
 def admit_with_nonce(request, user, credentials, replay_guard):
     """Claim a signed request's nonce and, on Redis, count its rate limits in the same round trip (the
     verdict waits for the throttle, after the scope check). `InvalidCredentials` for a replay."""
@@ -74,8 +98,13 @@ def _identities(credentials, user):
     consumer = getattr(credentials, "consumer", None)
     return {
         "client_key": consumer.client_id if consumer is not None else None,
-        "account": user.pk if user is not None and user.is_authenticated else None,
+        "account": _account(user.get_username()) if user is not None and user.is_authenticated else None,
     }
+
+
+def _account(username):
+    """An account's counter identity: its username, hashed (any characters may be in it)."""
+    return hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _counter_names(now, limits):

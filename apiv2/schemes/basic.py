@@ -14,6 +14,7 @@ from access.refusals import ClientKeyMissing, InvalidCredentials
 from access.shared_state import fetch
 from accounts.verified_passwords import PasswordCheck
 from apiv2.schemes import Scheme, refuse_if
+from apiv2.throttling import RateCounts
 from consumers.gate import BASIC, gate
 from consumers.lookup_cache import CONSUMER, snapshot_key
 from consumers.selectors import consumer_get_by_key
@@ -55,16 +56,18 @@ class ClientKeyBasicAuthentication(Scheme):
         if not client_key:
             raise ClientKeyMissing()
         username, password = parse_basic_credentials(header)
-        # The key's snapshot, the remembered password and the failed-login counters in one round trip;
-        # the key first (it is needed anyway) so a remembered password costs no query. The answers
-        # still come in the contract's order.
+        # The key's snapshot, the remembered password, the failed-login and the rate counters in one
+        # round trip (a warm request's only one); the key first (it is needed anyway) so a remembered
+        # password costs no query. The answers still come in the contract's order.
         check = PasswordCheck(request._request, username, password)
+        rate = RateCounts(client_key=client_key, username=username)
         found = fetch(snapshots=[snapshot_key(CONSUMER, client_key)], remembered=check.remembered_names,
-                      counters=check.counter_names)
+                      counters=check.counter_names + rate.names)
         consumer = consumer_get_by_key(client_key, found=found)
         user = check.verified_user(found, likely_user=consumer.user if consumer else None)
         if user is None:
             raise InvalidCredentials()
         refuse_if(gate(client=consumer, user=user, scheme=BASIC))
+        rate.read_from(request, found)
         consumer_mark_used(consumer=consumer)
         return user, ApiCredentials(scheme=BASIC, consumer=consumer, scopes=tuple(consumer.scope_list))

@@ -2,8 +2,10 @@
 import time
 
 import pytest
+import requests
 
 from tests.factories import basic_header, make_consumer
+from tests.servers import gunicorn_server
 
 
 @pytest.fixture
@@ -53,3 +55,14 @@ def test_one_keys_limit_does_not_spend_anothers(client, aladdin, password, rates
     assert client.get("/v2", HTTP_AUTHORIZATION=auth, HTTP_X_CLIENT_KEY=first.client_key).status_code == 200
     assert client.get("/v2", HTTP_AUTHORIZATION=auth, HTTP_X_CLIENT_KEY=first.client_key).status_code == 429
     assert client.get("/v2", HTTP_AUTHORIZATION=auth, HTTP_X_CLIENT_KEY=second.client_key).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_workers_share_one_budget(aladdin, aladdin_key, password):
+    """Counts travel with each worker's next read, so the workers together let through the budget and
+    at most one request more per worker, never a budget each."""
+    headers = {"Authorization": basic_header("Aladdin", password), "X-Client-Key": aladdin_key.client_key}
+    with gunicorn_server(workers=2, extra_env={"API_RATE_LIMIT": "5/hour"}) as base_url:
+        statuses = [requests.get(f"{base_url}/v2", headers=headers, timeout=30).status_code for _ in range(14)]
+    assert set(statuses) == {200, 429}
+    assert 5 <= statuses.count(200) <= 5 + 2, statuses
