@@ -2,7 +2,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.services import account_suspend
+from accounts.services import NothingOwed, account_lock_for_unpaid_balance, account_suspend
 
 
 class Command(BaseCommand):
@@ -19,5 +19,11 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user named {username!r}.")
-        account = account_suspend(user=user, reason=reason, note=note or f"suspend --{reason}")
+        if reason == "billing":
+            try:
+                account = account_lock_for_unpaid_balance(user=user, note=note)
+            except NothingOwed as error:
+                raise CommandError(str(error)) from None
+        else:
+            account = account_suspend(user=user, reason=reason, note=note or f"suspend --{reason}")
         self.stdout.write(f"{username}: API access is now {account.state}.")
