@@ -24,15 +24,6 @@ def when(value):
 
 
 @register.filter
-def day(value):
-    """A date without the time, in the same order as `when`."""
-    if not value:
-        return ""
-    moment = timezone.localtime(value, dt_timezone.utc) if timezone.is_aware(value) else value
-    return format_html('<time datetime="{}">{}</time>', moment.date().isoformat(), moment.strftime("%Y-%m-%d"))
-
-
-@register.filter
 def money(amount):
     """An amount with two places and the currency: 49.90 USD."""
     return f"{Decimal(amount).quantize(Decimal('0.01'))} {settings.BILLING_CURRENCY}"
