@@ -5,7 +5,7 @@ import secrets
 TOKEN_BYTES = 30
 
 # An oob verifier is read off a screen and typed by a person: ten characters without look-alikes
-# (no 0/O, 1/I/L, U/V), shown in two groups of five. 30**10 is about 2**49; it also needs the request
+# (no 0/O, 1/I/L, U/V), shown in two groups of five. 29**10 is about 2**48; it also needs the request
 # token's secret, works once and expires with the request token, so guessing is out of reach.
 OOB_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 OOB_LENGTH = 10

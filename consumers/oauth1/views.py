@@ -50,8 +50,7 @@ class AuthorizeView(LoginRequiredMixin, View):
             "scopes": [(name, SCOPES.get(name, "")) for name in request_token.scope_list],
             # Where Authorize leads: the callback's host, which may differ from the shown website.
             "destination": None if request_token.is_oob else urlsplit(request_token.callback).netloc,
-            # People who only approve apps get the page without the developer menu.
-            "quiet_header": not consumers_of(request.user).exists(),
+            "quiet_header": _quiet_header(request),
         })
 
     def post(self, request):
@@ -96,8 +95,14 @@ def _refused(request, status, title, text, link=""):
 def _send_back(request, request_token, params, oob_template):
     """Redirect to the app's callback with `params` added to its own query; `oob` shows a page."""
     if request_token.is_oob:
-        return render(request, oob_template, {"consumer": request_token.consumer, **params})
+        return render(request, oob_template,
+                      {"consumer": request_token.consumer, "quiet_header": _quiet_header(request), **params})
     return HttpResponseRedirect(with_query_params(request_token.callback, params))
+
+
+def _quiet_header(request):
+    """People who only approve apps get the consent pages without the developer menu."""
+    return not consumers_of(request.user).exists()
 
 
 def with_query_params(url, params):
