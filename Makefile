@@ -28,7 +28,11 @@ serve: $(STAMP)
 chromium:
 	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
-test: $(STAMP) chromium
+# axe-core for the browser tests' accessibility checks, pinned in package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+test: $(STAMP) chromium node_modules/.package-lock.json
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Ruff with ruff.toml (style, pyflakes, import order, bugbear); CI runs it before the tests.
@@ -36,7 +40,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 # PNGs of every page at phone (390px) and desktop (1280px) width in ./screenshots/, for a reviewer.
-screenshots: $(STAMP) chromium
+screenshots: $(STAMP) chromium node_modules/.package-lock.json
 	$(PY) -m pytest tests/pages/screenshots.py -q -p no:cacheprovider
 
 # Load on loopback with wrk against gunicorn with production settings; prints a table and JSON.
@@ -48,4 +52,4 @@ bench: $(STAMP)
 	$(PY) -m bench.run
 
 clean:
-	rm -rf $(VENV) db.sqlite3* test-db-*.sqlite3* bench.sqlite3*
+	rm -rf $(VENV) node_modules db.sqlite3* test-db-*.sqlite3* bench.sqlite3*

@@ -1,5 +1,5 @@
 """Staff's view of users: API state at a glance, the history, and the lock/disable/restore actions."""
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
@@ -8,7 +8,13 @@ from access.client_address import client_address
 from accounts.models import AccountStateChange, BalanceEntry
 from accounts.policy import account_state
 from accounts.selectors import account_balance_due
-from accounts.services import account_charge, account_record_payment, account_restore, account_suspend
+from accounts.services import (
+    account_charge,
+    account_lock_for_unpaid_balance,
+    account_record_payment,
+    account_restore,
+    account_suspend,
+)
 from audit.admin_actions import apply_to_selected
 
 User = get_user_model()
@@ -32,11 +38,21 @@ class AccountStateChangeInline(admin.TabularInline):
 
 @admin.action(description="Lock API access for an unpaid balance", permissions=["change"])
 def lock_for_unpaid_balance(modeladmin, request, queryset):
-    def lock(user, actor, ip):
-        account_suspend(user=user, reason="billing", changed_by=actor, ip=ip,
-                        note="Locked in the admin for an unpaid balance.")
+    """Only accounts that owe something; the others are named and left alone (a lock without a
+    balance needs a note: `manage.py suspend USERNAME --billing --note WHY`)."""
+    owing = [user for user in queryset if account_balance_due(user) > 0]
+    skipped = sorted(user.get_username() for user in queryset if user not in owing)
 
-    apply_to_selected(modeladmin, request, queryset, lock, "account(s) locked")
+    def lock(user, actor, ip):
+        account_lock_for_unpaid_balance(user=user, changed_by=actor, ip=ip)
+
+    if owing:
+        apply_to_selected(modeladmin, request, User.objects.filter(pk__in=[u.pk for u in owing]), lock,
+                          "account(s) locked")
+    if skipped:
+        modeladmin.message_user(
+            request, f"Not locked, nothing is owed: {', '.join(skipped)}. To lock anyway, say why with "
+                     "manage.py suspend USERNAME --billing --note TEXT.", messages.WARNING)
 
 
 @admin.action(description="Disable API access for a terms violation", permissions=["change"])

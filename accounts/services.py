@@ -36,6 +36,20 @@ def account_suspend(*, user, reason, changed_by=None, note="", ip=None):
                              ip=ip)
 
 
+class NothingOwed(ValueError):
+    """A billing lock was asked for an account that owes nothing, without a note saying why."""
+
+
+def account_lock_for_unpaid_balance(*, user, changed_by=None, note="", ip=None):
+    """Staff's billing lock (admin, `suspend --billing`): only when something is owed, or with a
+    note saying why; a user who owes nothing would otherwise be locked with no way to pay out."""
+    due = account_balance_due(user)
+    if due <= 0 and not note.strip():
+        raise NothingOwed(f"{user.get_username()} owes nothing: give a note saying why to lock anyway.")
+    return account_suspend(user=user, reason="billing", changed_by=changed_by, ip=ip,
+                           note=note.strip() or f"Locked for an unpaid balance of {due}.")
+
+
 def account_restore(*, user, changed_by=None, note="", ip=None):
     return account_set_state(user=user, state=AccountState.ACTIVE, changed_by=changed_by, note=note, ip=ip)
 

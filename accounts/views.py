@@ -2,13 +2,16 @@
 
 Views parse, call one service or selector, render; the rules live in services, selectors, policy.
 """
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import RedirectURLMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.shortcuts import redirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.generic import FormView, TemplateView
 
 from accounts.forms import SignupForm
@@ -19,15 +22,20 @@ from accounts.services import account_signup
 from consumers.selectors import consumers_of
 
 
-class SignupView(FormView):
+class SignupView(RedirectURLMixin, FormView):
+    """Sign up, then go on where the person was going (`next`, e.g. an app's consent page) or home."""
+
     template_name = "accounts/signup.html"
     form_class = SignupForm
-    success_url = reverse_lazy("home")
+    next_page = reverse_lazy("home")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            return redirect("home")
+            return redirect(self.get_success_url())
         return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next=self.get_redirect_url(), **kwargs)
 
     def form_valid(self, form):
         username, password = form.cleaned_data["username"], form.cleaned_data["password1"]
@@ -36,7 +44,8 @@ class SignupView(FormView):
         user = authenticate(self.request, username=username, password=password)
         if user is None:  # sign-ins from this address are cooling off after failed attempts
             messages.info(self.request, "Your account is ready. Sign in to continue.")
-            return redirect("login")
+            going_on = self.get_redirect_url()
+            return redirect(f"{reverse('login')}?{urlencode({'next': going_on})}" if going_on else "login")
         login(self.request, user)
         messages.success(self.request, f"Welcome, {user.get_username()}! Your account is ready.")
         return super().form_valid(form)

@@ -118,6 +118,18 @@ def _email(value):
     return value
 
 
+def _currency(value):
+    if not re.fullmatch(r"[A-Z]{3}", value.upper()):
+        raise _Malformed("must be a three-letter ISO 4217 currency code")
+    return value.upper()
+
+
+def _host(value):
+    if not re.fullmatch(r"[A-Za-z0-9.:\[\]-]+", value):
+        raise _Malformed("must be a host name or address")
+    return value
+
+
 def _database_url(value):
     try:
         dj_database_url.parse(value)
@@ -179,6 +191,16 @@ class ProjectConfig:
     CLIENT_REVIEW: bool = _setting(False, _flag, "1, true, yes or on; or 0, false, no or off (default off)")
     SUPPORT_EMAIL: str = _setting(
         "support@example.com", _email, "an email address (default support@example.com)")
+    BILLING_CURRENCY: str = _setting(
+        "USD", _currency, "a three-letter currency code such as USD or EUR (default USD)")
+    # Outgoing mail (password reset). Unset host: the console in debug, else an SMTP server on localhost.
+    EMAIL_HOST: str = _setting("", _host, "the SMTP server's host name, or unset")
+    EMAIL_PORT: int = _setting(25, _whole_number(1), "the SMTP port, e.g. 587 (default 25)")
+    EMAIL_HOST_USER: str = _setting("", _text, "the SMTP user name, or unset")
+    EMAIL_HOST_PASSWORD: str = _setting("", _text, "the SMTP password, or unset", secret=True)
+    EMAIL_USE_TLS: bool = _setting(False, _flag, "1, true, yes or on; or 0, false, no or off (default off)")
+    DEFAULT_FROM_EMAIL: str = _setting(
+        "no-reply@example.com", _email, "an email address (default no-reply@example.com)")
     LOG_LEVEL: str = _setting("INFO", _log_level, f"one of {', '.join(LOG_LEVELS)} (default INFO)")
     # Connect and read timeout of every Redis call: a stalled Redis costs a request this, not minutes.
     SHARED_CACHE_TIMEOUT_SECONDS: float = _setting(

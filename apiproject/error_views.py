@@ -1,16 +1,48 @@
-"""Django's 404 and 500 handlers: JSON in the contract's shape for API URLs, pages elsewhere."""
-from django.views import defaults
+"""Django's error handlers: JSON in the contract's shape for API URLs, the site's own pages elsewhere.
+
+Each page says what happened in plain words and offers a way back; none carries a debug hint.
+"""
+from urllib.parse import urlencode
+
+from django.http import HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
 
 from apiv2.exceptions import is_api_path, json_error_response
+
+
+def bad_request(request, exception=None):
+    if is_api_path(request.path):
+        return json_error_response(400)
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    if is_api_path(request.path):
+        return json_error_response(403)
+    return render(request, "403.html", status=403)
 
 
 def not_found(request, exception=None):
     if is_api_path(request.path):
         return json_error_response(404)
-    return defaults.page_not_found(request, exception)
+    return render(request, "404.html", status=404)
 
 
 def server_error(request):
+    """No request context: whatever broke (the database, the session) must not break this page too."""
     if is_api_path(request.path):
         return json_error_response(500)
-    return defaults.server_error(request)
+    return HttpResponseServerError(loader.get_template("500.html").render({"quiet_header": True}))
+
+
+def csrf_failure(request, reason=""):
+    """A form sent from a page that is no longer valid: typically a tab left open while the person
+    signed out or in again elsewhere. The way back is the page the form came from, freshly loaded."""
+    if is_api_path(request.path):
+        return json_error_response(403, additional="CSRF verification failed.")
+    back = request.path
+    if request.path == reverse("oauth-authorize") and request.POST.get("oauth_token"):
+        back = f"{back}?{urlencode({'oauth_token': request.POST['oauth_token']})}"
+    return render(request, "403_csrf.html", {"back": back}, status=403)

@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            "builtins": ["apiproject.template_helpers"],
         },
     },
 ]
@@ -176,6 +177,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No links inside the operation buttons (a link in a button is unreachable by keyboard).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "PREPROCESSING_HOOKS": ["docs.schema.only_the_api"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -190,6 +193,21 @@ CLIENT_REVIEW = CONFIG.CLIENT_REVIEW
 
 # Where the contact and billing pages send people.
 SUPPORT_EMAIL = CONFIG.SUPPORT_EMAIL
+# The currency every amount on the billing pages is in.
+BILLING_CURRENCY = CONFIG.BILLING_CURRENCY
+
+# Outgoing mail (password reset): SMTP, or the console in debug when no server is named.
+if DEBUG and not CONFIG.EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = CONFIG.EMAIL_HOST or "localhost"
+EMAIL_PORT = CONFIG.EMAIL_PORT
+EMAIL_HOST_USER = CONFIG.EMAIL_HOST_USER
+EMAIL_HOST_PASSWORD = CONFIG.EMAIL_HOST_PASSWORD
+EMAIL_USE_TLS = CONFIG.EMAIL_USE_TLS
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = CONFIG.DEFAULT_FROM_EMAIL
 
 # --- Security ---------------------------------------------------------------------------------
 
@@ -200,6 +218,8 @@ if TRUST_X_FORWARDED_PROTO:
 # (CONTRACT.md), the one rule for everything that counts by address.
 TRUSTED_PROXIES = CONFIG.TRUSTED_PROXIES
 
+# A stale form (a consent tab left open while signing in again elsewhere) gets the site's own page.
+CSRF_FAILURE_VIEW = "apiproject.error_views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

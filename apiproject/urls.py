@@ -1,7 +1,9 @@
 """Top-level URLs (CONTRACT.md, "URLs")."""
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from accounts.views import SignInView
 from apiproject import error_views
@@ -22,7 +24,11 @@ urlpatterns = [
     path("apps/", include("consumers.urls")),
     path("docs/", include("docs.urls")),
     path("", include("accounts.urls")),  # home, signup, password, billing, contact
+    # For clients that ask for /favicon.ico without reading the page's <link rel="icon">.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
 ]
 
+handler400 = error_views.bad_request
+handler403 = error_views.permission_denied
 handler404 = error_views.not_found
 handler500 = error_views.server_error

@@ -1,8 +1,13 @@
-"""Input rules for the client pages: the developer's register and edit, staff's add and review note."""
+"""Input rules for the client pages: the developer's register, edit and rotate, staff's add and review note."""
 from django import forms
 
 from consumers.models import Consumer
 from consumers.scopes import SCOPES
+from consumers.services import ROTATION_OVERLAPS
+from consumers.validators import validate_callback_url
+
+# Least privilege: what a new client may read is ticked; writing is the developer's choice.
+DEFAULT_SCOPES = [name for name in SCOPES if name.endswith(":read")]
 
 
 class ConsumerChangeForm(forms.Form):
@@ -12,8 +17,9 @@ class ConsumerChangeForm(forms.Form):
         help_text="What the app does; shown on the authorization page.",
     )
     website = forms.URLField(required=False, assume_scheme="https", max_length=200)
-    callback_url = forms.URLField(
-        label="Callback URL", required=False, assume_scheme="https", max_length=200,
+    callback_url = forms.CharField(
+        label="Callback URL", required=False, max_length=200, validators=[validate_callback_url],
+        widget=forms.URLInput,
         help_text="OAuth callbacks must fall under this URL (same scheme and host, path prefix). "
                   "Leave empty if your app only uses oob (the user copies a verifier).",
     )
@@ -23,9 +29,19 @@ class ConsumerRegisterForm(ConsumerChangeForm):
     scopes = forms.MultipleChoiceField(
         choices=[(name, f"{name} — {text}") for name, text in SCOPES.items()],
         widget=forms.CheckboxSelectMultiple,
-        initial=list(SCOPES),
-        help_text="What the client key may do. Fixed once registered.",
+        initial=DEFAULT_SCOPES,
+        help_text="What the client key may do. Fixed once registered: tick only what the app needs.",
         error_messages={"required": "Choose at least one scope."},
+    )
+
+
+class SecretRotateForm(forms.Form):
+    overlap = forms.TypedChoiceField(
+        label="The old secret",
+        choices=[("1h", "keeps working for 1 hour"), ("24h", "keeps working for 24 hours"),
+                 ("0", "stops working now (if it may have leaked)")],
+        initial="1h", widget=forms.RadioSelect, coerce=ROTATION_OVERLAPS.get,
+        help_text="While both work, deploy the new secret to your app; after that only the new one works.",
     )
 
 

@@ -8,6 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from consumers.secret_box import EncryptedSecretField, SealedSecretsMixin
 
@@ -40,6 +41,10 @@ class Consumer(SealedSecretsMixin, models.Model):
     website = models.URLField(blank=True)
     client_id = models.CharField("client key", max_length=100, unique=True, default=generate_client_key)
     client_secret = EncryptedSecretField(max_length=255, default=generate_client_secret)
+    # After a rotation with an overlap the old secret keeps working until `previous_secret_expires_at`,
+    # so an app can be redeployed with the new one without a gap (`secrets_in_force`).
+    previous_client_secret = EncryptedSecretField(max_length=255, blank=True, default="")
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     scopes = models.CharField(max_length=255, help_text="Space-separated scope names.")
     callback_url = models.URLField(
         blank=True, help_text="OAuth callbacks must fall under this URL; empty allows only oob."
@@ -53,7 +58,7 @@ class Consumer(SealedSecretsMixin, models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = ConsumerQuerySet.as_manager()
-    sealed_secret_fields = ("client_secret",)
+    sealed_secret_fields = ("client_secret", "previous_client_secret")
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -81,6 +86,14 @@ class Consumer(SealedSecretsMixin, models.Model):
     @property
     def awaiting_review(self):
         return self.review_status == ReviewStatus.PENDING
+
+    def secrets_in_force(self, now=None):
+        """The client secrets a signature may be made with now: the current one first, then the
+        previous one while its overlap lasts. The one rule every OAuth 1.0a check asks."""
+        now = now or timezone.now()
+        if self.previous_client_secret and self.previous_secret_expires_at and now < self.previous_secret_expires_at:
+            return (self.client_secret, self.previous_client_secret)
+        return (self.client_secret,)
 
 
 # OAuth 1.0a tokens and nonces live in their own package but belong to this app.

@@ -53,12 +53,26 @@ def consumer_register(*, user, name, scopes=None, callback_url="", description="
     return consumer
 
 
+# The overlaps a developer may choose when rotating: the old secret keeps working this long.
+ROTATION_OVERLAPS = {"0": timedelta(0), "1h": timedelta(hours=1), "24h": timedelta(hours=24)}
+
+
 @transaction.atomic
-def consumer_secret_rotate(*, consumer, actor=None, ip=None):
-    """A new secret; the old one stops working at once."""
+def consumer_secret_rotate(*, consumer, overlap=timedelta(0), actor=None, ip=None):
+    """A new secret. The old one keeps working for `overlap` (none: it stops at once); a secret
+    still in its overlap from an earlier rotation stops now, so at most two ever work."""
+    if overlap > timedelta(0):
+        consumer.previous_client_secret = consumer.client_secret
+        consumer.previous_secret_expires_at = timezone.now() + overlap
+    else:
+        consumer.previous_client_secret = ""
+        consumer.previous_secret_expires_at = None
     consumer.client_secret = generate_client_secret()
-    consumer.save(update_fields=["client_secret", "updated"])
-    _audit(AuditEvent.Action.CLIENT_SECRET_ROTATED, consumer, actor, ip)
+    # The save forgets the cached snapshot (`consumers.signals`): the next request sees the change.
+    consumer.save(update_fields=["client_secret", "previous_client_secret", "previous_secret_expires_at",
+                                 "updated"])
+    _audit(AuditEvent.Action.CLIENT_SECRET_ROTATED, consumer, actor, ip,
+           overlap_seconds=int(overlap.total_seconds()))
     return consumer.client_secret
 
 

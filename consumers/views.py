@@ -1,20 +1,20 @@
 """The Consumer Registration URL: a developer's own clients, and nothing else.
 
 Every view reads clients through `consumers_of(request.user)`, so another developer's client is a
-404 by construction. The client secret is rendered in the POST response that created it and never
-stored anywhere for display: it is shown once.
+404 by construction. Forms that change something redirect (post/redirect/get), so a reload never
+registers or rotates twice. A new client secret crosses that redirect sealed in the session
+(`consumers.secret_box`) and is taken out by the one GET that shows it: a reload finds it gone.
 """
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
-from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
 from access.client_address import client_address
-from consumers.forms import ConsumerChangeForm, ConsumerRegisterForm
+from consumers.forms import ConsumerChangeForm, ConsumerRegisterForm, SecretRotateForm
+from consumers.secret_box import seal, unseal
 from consumers.selectors import consumers_of
 from consumers.services import consumer_register, consumer_revoke, consumer_secret_rotate, consumer_update
 
@@ -33,13 +33,13 @@ class ActiveOwnConsumersMixin(OwnConsumersMixin):
         return super().get_queryset().active()
 
 
-def secret_response(request, consumer, secret, created):
-    """The one page that shows a client secret; no-store so the browser does not keep a copy."""
-    response = TemplateResponse(
-        request, "consumers/secret.html", {"consumer": consumer, "client_secret": secret, "created": created}
-    )
-    add_never_cache_headers(response)
-    return response
+SECRET_TO_SHOW = "consumer-secret-to-show"
+
+
+def show_secret_once(request, consumer, secret, created):
+    """Redirect to the page that shows `secret` once; until then it waits sealed in the session."""
+    request.session[SECRET_TO_SHOW] = {"pk": consumer.pk, "secret": seal(secret), "created": created}
+    return redirect("consumer-secret", pk=consumer.pk)
 
 
 class ConsumerListView(OwnConsumersMixin, ListView):
@@ -54,7 +54,26 @@ class ConsumerRegisterView(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         consumer = consumer_register(user=self.request.user, **form.cleaned_data,
                                      actor=self.request.user, ip=client_address(self.request))
-        return secret_response(self.request, consumer, consumer.client_secret, created=True)
+        return show_secret_once(self.request, consumer, consumer.client_secret, created=True)
+
+
+class ConsumerSecretView(OwnConsumersMixin, DetailView):
+    """The one page that shows a client secret, on the GET after the redirect, and only once: a
+    reload says how to get a new one. no-store, so the browser keeps no copy either."""
+
+    template_name = "consumers/secret.html"
+
+    def get_context_data(self, **kwargs):
+        waiting = self.request.session.get(SECRET_TO_SHOW)
+        if waiting and waiting["pk"] == self.object.pk:
+            del self.request.session[SECRET_TO_SHOW]
+            kwargs.update(client_secret=unseal(waiting["secret"]), created=waiting["created"])
+        return super().get_context_data(**kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        add_never_cache_headers(response)
+        return response
 
 
 class ConsumerDetailView(OwnConsumersMixin, DetailView):
@@ -83,15 +102,22 @@ class ConsumerEditView(ActiveOwnConsumersMixin, SingleObjectMixin, FormView):
         return redirect("consumer-detail", pk=self.object.pk)
 
 
-class ConsumerRotateSecretView(ActiveOwnConsumersMixin, SingleObjectMixin, View):
-    """POST only: a new secret, shown once; the old one stops working at once."""
+class ConsumerRotateSecretView(ActiveOwnConsumersMixin, SingleObjectMixin, FormView):
+    """GET asks to confirm and how long the old secret may keep working; POST rotates, then the new
+    secret is shown once."""
 
-    http_method_names = ["post"]
+    template_name = "consumers/rotate.html"
+    form_class = SecretRotateForm
 
-    def post(self, request, *args, **kwargs):
-        consumer = self.get_object()
-        secret = consumer_secret_rotate(consumer=consumer, actor=request.user, ip=client_address(request))
-        return secret_response(request, consumer, secret, created=False)
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        secret = consumer_secret_rotate(consumer=self.object, overlap=form.cleaned_data["overlap"],
+                                        actor=self.request.user, ip=client_address(self.request))
+        return show_secret_once(self.request, self.object, secret, created=False)
 
 
 class ConsumerRevokeView(ActiveOwnConsumersMixin, DetailView):

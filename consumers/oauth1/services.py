@@ -9,7 +9,7 @@ from access.refusals import InvalidCredentials
 from audit.models import AuditEvent
 from audit.services import audit_record
 from consumers.oauth1.models import AccessToken, RequestToken
-from consumers.oauth1.tokens import generate_token
+from consumers.oauth1.tokens import generate_oob_verifier, generate_token
 from consumers.services import record_last_use
 
 REQUEST_TOKEN_LIFETIME = timedelta(minutes=10)
@@ -41,7 +41,7 @@ def request_token_authorize(*, request_token, user, ip=None):
     A conditional update, so a token is authorized once, by one user, even when two tabs race.
     The approval is audited with `user` as the actor, from `ip`.
     """
-    verifier = generate_token()
+    verifier = generate_oob_verifier() if request_token.is_oob else generate_token()
     authorized = (
         RequestToken.objects.live()
         .filter(pk=request_token.pk, authorized_at__isnull=True)
@@ -95,6 +95,14 @@ def access_token_revoke(*, access_token, actor=None, ip=None):
                      subject=access_token.consumer.client_id,
                      detail={"user": access_token.user.get_username(), "access_token_id": access_token.pk})
     return access_token
+
+
+@transaction.atomic
+def access_tokens_revoke_for_app(*, user, consumer, actor=None, ip=None):
+    """Every live token `user` gave `consumer`: the app can no longer use the account at all."""
+    tokens = AccessToken.objects.live().filter(user=user, consumer=consumer).select_related("consumer", "user")
+    for access_token in tokens:
+        access_token_revoke(access_token=access_token, actor=actor, ip=ip)
 
 
 def access_token_mark_used(*, access_token):

@@ -19,7 +19,7 @@ from oauthlib.oauth1 import SIGNATURE_HMAC_SHA1, SIGNATURE_PLAINTEXT, RequestVal
 
 from consumers.oauth1 import selectors, services
 from consumers.oauth1.nonces import timestamp_refusal
-from consumers.oauth1.tokens import generate_token
+from consumers.oauth1.tokens import generate_token, oob_verifier_as_stored
 from consumers.selectors import consumer_get_by_key
 
 # RFC 3986 unreserved characters: what real clients put in nonces, and what our keys are made of.
@@ -41,7 +41,7 @@ class OAuth1Validator(RequestValidator):
     client_key_length = (16, 100)
     request_token_length = (16, 64)
     access_token_length = (16, 64)
-    verifier_length = (16, 64)
+    verifier_length = (10, 64)  # oob: ten characters (`tokens.generate_oob_verifier`), maybe grouped
     nonce_length = (8, 64)  # common clients send 32 hex digits or 42 characters
 
     # HMAC-SHA1 is fine over HTTP (production redirects to HTTPS anyway); the PLAINTEXT rule
@@ -79,9 +79,12 @@ class OAuth1Validator(RequestValidator):
 
     @sensitive_variables()
     def get_client_secret(self, client_key, request):
+        """The current secret, or the previous one in its overlap when the bridge asks for it
+        (`client_secret_choice`, see `Consumer.secrets_in_force`)."""
         consumer = getattr(request, "consumer", None)
         if consumer is not None and consumer.client_id == client_key:
-            return consumer.client_secret
+            secrets = consumer.secrets_in_force()
+            return secrets[min(getattr(request, "client_secret_choice", 0), len(secrets) - 1)]
         return DUMMY_SECRET
 
     # --- Request tokens ----------------------------------------------------------------------------
@@ -121,6 +124,8 @@ class OAuth1Validator(RequestValidator):
     def validate_verifier(self, client_key, token, verifier, request):
         request_token = getattr(request, "request_token", None)
         expected = request_token.verifier if request_token is not None else ""
+        if request_token is not None and request_token.is_oob:  # typed by a person, as shown or not
+            verifier = oob_verifier_as_stored(verifier)
         # Compared even when there is nothing to compare with, to keep the time the same.
         matches = hmac.compare_digest((expected or DUMMY_VERIFIER).encode(), verifier.encode())
         return matches and bool(expected) and request_token.key == token

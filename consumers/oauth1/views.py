@@ -15,9 +15,18 @@ from django.views.generic import ListView
 from access.client_address import client_address
 from access.refusals import AppNotApproved
 from consumers.gate import OAUTH1, client_refusal, user_refusal
-from consumers.oauth1.selectors import authorized_apps_of, request_token_get_for_authorization
-from consumers.oauth1.services import access_token_revoke, request_token_authorize, request_token_deny
+from consumers.oauth1.selectors import (
+    authorized_app_rows,
+    authorized_apps_of,
+    request_token_get_for_authorization,
+)
+from consumers.oauth1.services import (
+    access_tokens_revoke_for_app,
+    request_token_authorize,
+    request_token_deny,
+)
 from consumers.scopes import SCOPES
+from consumers.selectors import consumers_of
 
 # --- The authorize page (RFC 5849 §2.2) -----------------------------------------------------------------
 
@@ -40,6 +49,9 @@ class AuthorizeView(LoginRequiredMixin, View):
             "consumer": consumer,
             "developer": consumer.user,
             "scopes": [(name, SCOPES.get(name, "")) for name in request_token.scope_list],
+            # Where Authorize leads: the callback's host, which may differ from the shown website.
+            "destination": None if request_token.is_oob else urlsplit(request_token.callback).netloc,
+            "quiet_header": _quiet_header(request),
         })
 
     def post(self, request):
@@ -87,8 +99,14 @@ def _refused(request, status, title, text, link=""):
 def _send_back(request, request_token, params, oob_template):
     """Redirect to the app's callback with `params` added to its own query; `oob` shows a page."""
     if request_token.is_oob:
-        return render(request, oob_template, {"consumer": request_token.consumer, **params})
+        return render(request, oob_template,
+                      {"consumer": request_token.consumer, "quiet_header": _quiet_header(request), **params})
     return HttpResponseRedirect(with_query_params(request_token.callback, params))
+
+
+def _quiet_header(request):
+    """People who only approve apps get the consent pages without the developer menu."""
+    return not consumers_of(request.user).exists()
 
 
 def with_query_params(url, params):
@@ -103,17 +121,19 @@ def with_query_params(url, params):
 
 class AuthorizedAppsView(LoginRequiredMixin, ListView):
     template_name = "oauth/authorized_apps.html"
-    context_object_name = "tokens"
+    context_object_name = "apps"
 
     def get_queryset(self):
-        return authorized_apps_of(self.request.user)
+        return authorized_app_rows(self.request.user)
 
 
 class RevokeAuthorizedAppView(LoginRequiredMixin, View):
-    """Another user's token is a 404 by construction: the lookup is within the user's own."""
+    """Ends every token the user gave the app of token `pk`. Another user's token is a 404 by
+    construction: the lookup is within the user's own. The page asks first (a disclosure in the row)."""
 
     def post(self, request, pk):
         access_token = get_object_or_404(authorized_apps_of(request.user), pk=pk)
-        access_token_revoke(access_token=access_token, actor=request.user, ip=client_address(request))
+        access_tokens_revoke_for_app(user=request.user, consumer=access_token.consumer, actor=request.user,
+                                     ip=client_address(request))
         messages.success(request, f"{access_token.consumer.name} can no longer use your account.")
         return redirect("authorized-apps")

@@ -7,6 +7,7 @@ from django.test import Client
 
 from accounts.models import AccountState, AccountStateChange
 from accounts.policy import account_state
+from accounts.services import account_charge
 from tests.factories import basic_header, make_consumer, make_user
 from tests.servers import gunicorn_server
 
@@ -39,6 +40,7 @@ def api_message(api):
 ])
 def test_admin_action_takes_effect_on_the_next_request_and_restore_reverses_it(
         api, aladdin, staff, action, message):
+    account_charge(user=aladdin, amount="10")  # a billing lock needs something owed
     staff_client = Client()  # `api` carries Basic credentials; staff need a session of their own
     assert api_message(api) == (200, None)
     admin_action(staff_client, staff, action, aladdin)
@@ -48,6 +50,7 @@ def test_admin_action_takes_effect_on_the_next_request_and_restore_reverses_it(
 
 
 def test_admin_actions_record_who_did_what(aladdin, staff):
+    account_charge(user=aladdin, amount="10")
     admin_action(Client(), staff, "lock_for_unpaid_balance", aladdin)
     change = AccountStateChange.objects.get(user=aladdin)
     assert (change.from_state, change.to_state, change.changed_by) == ("active", "locked", staff)
@@ -95,12 +98,14 @@ def test_commands_refuse_an_unknown_user(db):
 
 
 def test_same_state_twice_records_one_change(aladdin):
+    account_charge(user=aladdin, amount="10")
     call_command("suspend", "Aladdin", "--billing")
     call_command("suspend", "Aladdin", "--billing")
     assert AccountStateChange.objects.filter(user=aladdin).count() == 1
 
 
 def test_a_locked_user_can_still_sign_in_to_pay(client, aladdin, password):
+    account_charge(user=aladdin, amount="10")
     call_command("suspend", "Aladdin", "--billing")
     aladdin.refresh_from_db()
     assert aladdin.is_active
@@ -133,6 +138,7 @@ def unreachable_redis(settings):
 def test_an_admin_action_that_cannot_reach_the_shared_cache_changes_nothing(client, aladdin, aladdin_key, staff,
                                                                              unreachable_redis):
     """Aladdin's client may be remembered with his state: the change must reach the cache or not be made."""
+    account_charge(user=aladdin, amount="10.00", description="November usage")
     client.force_login(staff)
     response = client.post("/admin/auth/user/", {
         "action": "lock_for_unpaid_balance", "_selected_action": [aladdin.pk],
@@ -145,6 +151,7 @@ def test_an_admin_action_that_cannot_reach_the_shared_cache_changes_nothing(clie
 
 def test_suspend_that_cannot_reach_the_shared_cache_fails_and_changes_nothing(aladdin, aladdin_key,
                                                                                unreachable_redis):
+    account_charge(user=aladdin, amount="10.00", description="November usage")
     with pytest.raises(CommandError, match="Nothing changed"):
         call_command("suspend", "Aladdin", "--billing")
     assert account_state(aladdin) == AccountState.ACTIVE

@@ -58,6 +58,7 @@ def assert_no_secret(*secrets):
 
 
 def test_admin_lock_action(staff, aladdin):
+    account_charge(user=aladdin, amount="10")
     response = staff.post("/admin/auth/user/", {"action": "lock_for_unpaid_balance",
                                                  "_selected_action": [aladdin.pk]}, **FORGED)
     assert response.status_code == 302
@@ -87,7 +88,7 @@ def test_a_change_to_the_same_state_records_nothing(aladdin):
 def test_register_page(developer):
     response = developer.post("/apps/new", {"name": "Shop sync", "scopes": ["products:read"],
                                             "callback_url": "https://shop.example/cb"}, **FORGED)
-    assert response.status_code == 200
+    assert response.status_code == 302  # post/redirect/get: the secret is shown on the next GET
     consumer = Consumer.objects.get(name="Shop sync")
     event = only_event(Action.CLIENT_REGISTERED)
     assert who(event) == ("Aladdin", USER_IP, consumer.client_key)
@@ -106,7 +107,7 @@ def test_createconsumer_command(aladdin):
 def test_rotate_page(developer, aladdin_key):
     AuditEvent.objects.all().delete()
     old_secret = aladdin_key.client_secret
-    assert developer.post(f"/apps/{aladdin_key.pk}/rotate-secret").status_code == 200
+    assert developer.post(f"/apps/{aladdin_key.pk}/rotate-secret", {"overlap": "1h"}).status_code == 302
     event = only_event(Action.CLIENT_SECRET_ROTATED)
     assert who(event) == ("Aladdin", USER_IP, aladdin_key.client_key)
     assert_no_secret(old_secret, Consumer.objects.get(pk=aladdin_key.pk).client_secret)

@@ -23,6 +23,7 @@ from requests_oauthlib import OAuth1
 
 from accounts.models import AccountState, AccountStateChange
 from accounts.policy import account_state
+from accounts.services import account_charge
 from tests import servers  # test_database_url by name would be collected
 from tests.factories import basic_header, make_access_token, make_consumer, make_user
 from tests.faults.test_redis_outage import PrivateRedis
@@ -81,6 +82,7 @@ def shared_cache():
 def account():
     """Aladdin and his client key."""
     user = make_user("Aladdin", password=PASSWORD)
+    account_charge(user=user, amount="10")  # so that a billing lock has something to lock for
     return user, make_consumer(user)
 
 

@@ -1,4 +1,5 @@
 """The authorize page (RFC 5849 §2.2), as the signed-in user sees it."""
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -9,6 +10,7 @@ from consumers.oauth1.models import RequestToken
 from consumers.services import consumer_revoke
 from tests.factories import make_consumer, make_request_token
 from tests.oauth1.conftest import CALLBACK
+from tests.oauth1.signing import signed_send
 
 
 @pytest.fixture
@@ -147,3 +149,35 @@ def test_a_token_is_authorized_once_by_one_user(browser, app, alice):
     assert again.status_code == 400
     request_token.refresh_from_db()
     assert request_token.verifier == verifier and request_token.user == alice
+
+
+def test_says_where_authorize_leads_and_keeps_the_developer_menu_away(browser, app):
+    app.website = "https://printer.example.com/about"
+    app.save()
+    redirected = make_request_token(app, callback=CALLBACK)
+    page = browser.get(f"/oauth/authorize?oauth_token={redirected.key}").content.decode()
+    assert "you will be sent to\n    <strong>printer.example.com</strong>" in page
+    assert "Your apps" not in page  # alice registered none: no developer menu
+    assert 'class="link">Sign out</button>' in page  # "Not you?" is a quiet link, not a button
+    oob = make_request_token(app, callback="oob")
+    page = browser.get(f"/oauth/authorize?oauth_token={oob.key}").content.decode()
+    assert "you will be shown a code" in page
+
+
+def test_a_developer_keeps_the_menu_on_the_consent_page(browser, app, alice):
+    make_consumer(alice, name="Alice's own")
+    page = browser.get(f"/oauth/authorize?oauth_token={make_request_token(app).key}").content.decode()
+    assert "Your apps" in page
+
+
+def test_the_oob_verifier_is_short_unambiguous_and_typed_back_any_way(client, browser, app):
+    request_token = make_request_token(app, callback="oob")
+    decide(browser, request_token, "authorize")
+    request_token.refresh_from_db()
+    assert re.fullmatch(r"[2-9A-HJKMNP-TW-Z]{5}-[2-9A-HJKMNP-TW-Z]{5}", request_token.verifier)
+    typed = request_token.verifier.replace("-", "").lower()  # as a person might type it
+    response = signed_send(client, "POST", "/oauth/access_token", app, token=request_token, verifier=typed)
+    assert response.status_code == 200, response.content
+    again = signed_send(client, "POST", "/oauth/access_token", app, token=request_token,
+                        verifier=request_token.verifier)
+    assert again.status_code == 401  # still single use

@@ -1,4 +1,6 @@
 """The user's page of apps she authorized, and what Revoke does to the app's next request."""
+import re
+
 import pytest
 
 from tests.factories import make_access_token, make_consumer, make_user
@@ -71,3 +73,16 @@ def test_staff_revoke_from_the_admin_stops_the_token(client, app, alice_token):
     assert response.status_code == 302
     client.logout()
     assert signed_send(client, "GET", "/v2/products", app, token=alice_token).status_code == 401
+
+
+def test_one_row_per_app_and_revoke_ends_all_its_tokens(browser, client, app, alice):
+    first = make_access_token(app, alice, scopes=["products:read"])
+    second = make_access_token(app, alice, scopes=["account:read"])
+    page = browser.get("/account/apps").content.decode()
+    assert page.count("<td data-label=\"App\">Printer</td>") == 1
+    assert "<code>account:read</code> <code>products:read</code>" in page
+    assert re.search(r'<time datetime="[^"]+">\d{4}-\d\d-\d\d \d\d:\d\d UTC</time>', page)
+    assert "<summary>Revoke…</summary>" in page  # asks first
+    browser.post(f"/account/apps/{second.pk}/revoke")
+    for token in (first, second):
+        assert signed_send(client, "GET", "/v2/products", app, token=token).status_code == 401

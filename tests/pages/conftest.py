@@ -1,12 +1,16 @@
 """Fixtures for the page tests: a headless Debian chromium driven by Playwright, and page helpers."""
+import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 from tests import factories
 
 CHROMIUM = "/usr/bin/chromium"
+# axe-core from npm (package-lock.json; `make test` runs `npm ci` when it is missing).
+AXE = Path(__file__).resolve().parent.parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run",
@@ -104,3 +108,22 @@ def admin_login(page, user, password):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/")
+
+
+def axe_violations(page):
+    """axe-core's violations on the page as it is now, each with the first elements at fault."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run npm ci (make test does it)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => {
+        const results = await axe.run(document, {resultTypes: ["violations"]});
+        return results.violations.map(v => ({id: v.id, help: v.help,
+            nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " :: " + n.failureSummary)}));
+    }""")
+
+
+def assert_accessible(page, label=None):
+    """Any axe-core violation on the page fails, listed with the elements at fault."""
+    violations = axe_violations(page)
+    assert not violations, f"axe-core on {label or page.url}:\n{json.dumps(violations, indent=1)}"

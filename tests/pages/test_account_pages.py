@@ -1,4 +1,6 @@
 """Signup, home, password change, contact: the developer's own account pages."""
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -110,3 +112,44 @@ def test_signup_still_succeeds_when_sign_ins_are_cooling_off(client, monkeypatch
     response = signup(client)
     assert response.status_code == 302 and response["Location"] == "/login"
     assert get_user_model().objects.filter(username="newdev").exists()
+
+
+def test_signup_goes_on_to_the_page_it_came_from(client):
+    page = client.get("/signup?next=/oauth/authorize%3Foauth_token%3Dabc").content.decode()
+    assert 'name="next" value="/oauth/authorize?oauth_token=abc"' in page
+    response = signup(client, next="/oauth/authorize?oauth_token=abc")
+    assert response.status_code == 302 and response["Location"] == "/oauth/authorize?oauth_token=abc"
+
+
+def test_signup_never_sends_people_to_another_site(client):
+    response = signup(client, next="https://evil.example/")
+    assert response["Location"] == "/"
+
+
+def test_sign_in_page_offers_signup_that_comes_back(client):
+    page = client.get("/login?next=/oauth/authorize%3Foauth_token%3Dabc").content.decode()
+    assert 'href="/signup?next=/oauth/authorize%3Foauth_token%3Dabc"' in page
+    assert 'href="/account/password-reset"' in page
+
+
+def test_password_reset_by_email(client, aladdin, mailoutbox):
+    aladdin.email = "aladdin@example.com"
+    aladdin.save()
+    response = client.post("/account/password-reset", {"email": "aladdin@example.com"})
+    assert response["Location"] == "/account/password-reset/sent"
+    (mail,) = mailoutbox
+    assert mail.to == ["aladdin@example.com"] and "Reset your API platform password" in mail.subject
+    link = re.search(r"http://testserver(/account/reset/\S+)", mail.body).group(1)
+    form = client.get(link, follow=True)
+    assert "Choose a new password" in form.content.decode()
+    new = "a brand new passphrase 8"
+    done = client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert done["Location"] == "/account/reset/done"
+    aladdin.refresh_from_db()
+    assert aladdin.check_password(new)
+    assert "no longer works" in client.get(link, follow=True).content.decode()  # once only
+
+
+def test_password_reset_says_the_same_for_an_unknown_address(client, mailoutbox):
+    response = client.post("/account/password-reset", {"email": "nobody@example.com"})
+    assert response["Location"] == "/account/password-reset/sent" and not mailoutbox

@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from accounts.models import AccountState, BalanceEntry
 from accounts.policy import account_state
@@ -89,3 +90,37 @@ def test_admin_refuses_a_zero_amount(client, aladdin, staff_user):
 @pytest.fixture
 def staff_user(db):
     return factories.make_user("staffer", is_staff=True, is_superuser=True)
+
+
+def test_amounts_carry_the_currency(client, aladdin, settings):
+    settings.BILLING_CURRENCY = "EUR"
+    account_charge(user=aladdin, amount="49.90", description="November usage")
+    client.force_login(aladdin)
+    page = client.get("/billing").content.decode()
+    assert "49.90 EUR" in page and '<span class="currency">EUR</span>' in page
+    assert "49.90 EUR" in client.get("/").content.decode()
+
+
+def test_the_currency_defaults_to_usd(client, aladdin):
+    client.force_login(aladdin)
+    assert '<span class="currency">USD</span>' in client.get("/billing").content.decode()
+
+
+def test_staff_cannot_lock_for_a_balance_that_is_not_owed(client, aladdin, staff_user):
+    client.force_login(staff_user)
+    response = client.post("/admin/auth/user/", {"action": "lock_for_unpaid_balance",
+                                                  "_selected_action": [aladdin.pk]}, follow=True)
+    assert "Not locked, nothing is owed: Aladdin" in response.content.decode()
+    assert account_state(aladdin) == AccountState.ACTIVE
+    with pytest.raises(CommandError, match="owes nothing"):
+        call_command("suspend", "Aladdin", "--billing")
+    assert account_state(aladdin) == AccountState.ACTIVE
+
+
+def test_a_lock_without_a_balance_needs_a_note_and_the_page_shows_the_way_out(client, aladdin):
+    call_command("suspend", "Aladdin", "--billing", "--note", "Card charge reversed by the bank")
+    assert account_state(aladdin) == AccountState.LOCKED
+    client.force_login(aladdin)
+    page = client.get("/billing").content.decode()
+    assert "nothing is owed now" in page and "mailto:support@example.com" in page
+    assert f"ACCT-{aladdin.pk:06d}" in page

@@ -41,7 +41,8 @@ def test_three_legged_oauth_approved_in_the_browser_then_revoked(new_page, live_
     row = person.get_by_role("row", name="Photo sync")
     row.wait_for()
     assert "devon" in row.inner_text()
-    row.get_by_role("button", name="Revoke").click()
+    row.get_by_text("Revoke…").click()  # asks first
+    row.get_by_role("button", name="Revoke Photo sync").click()
     person.get_by_text("Photo sync can no longer use your account").wait_for()
     assert person.get_by_role("row", name="Photo sync").count() == 0
 
@@ -74,6 +75,8 @@ def test_rotated_secret_stops_the_old_one_at_once(new_page, live_server):
     sign_up(developer, "rita", DEVELOPER_PASSWORD)
     client_key, old_secret = register_app(developer, "Rotator")
     developer.get_by_role("link", name="I have copied it").click()
+    developer.get_by_role("link", name="Rotate secret").click()
+    developer.get_by_label("stops working now").check()  # the rotation asks first, and for how long
     developer.get_by_role("button", name="Rotate secret").click()
     developer.get_by_text("previous secret has stopped working").wait_for()
     new_secret = copy_from(developer, "client-secret")

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from access.refusals import Refusal
-from accounts.services import account_suspend
+from accounts.services import NothingOwed, account_lock_for_unpaid_balance, account_suspend
 
 
 class Command(BaseCommand):
@@ -21,7 +21,12 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user named {username!r}.")
         try:
-            account = account_suspend(user=user, reason=reason, note=note or f"suspend --{reason}")
+            if reason == "billing":
+                account = account_lock_for_unpaid_balance(user=user, note=note)
+            else:
+                account = account_suspend(user=user, reason=reason, note=note or f"suspend --{reason}")
+        except NothingOwed as error:
+            raise CommandError(str(error)) from None
         except Refusal as refusal:  # the shared store could not be told: nothing was changed
             raise CommandError(f"Nothing changed. {refusal.additional}") from None
         self.stdout.write(f"{username}: API access is now {account.state}.")

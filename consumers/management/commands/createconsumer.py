@@ -4,10 +4,10 @@ import json
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.core.validators import URLValidator
 
 from consumers.models import ReviewStatus
 from consumers.services import consumer_register
+from consumers.validators import validate_callback_url
 
 
 class Command(BaseCommand):
@@ -26,9 +26,10 @@ class Command(BaseCommand):
             raise CommandError(f"No user named {username!r}.")
         if callback:
             try:
-                URLValidator(schemes=["http", "https"])(callback)
-            except ValidationError:
-                raise CommandError(f"--callback is not an http(s) URL: {callback!r}.") from None
+                validate_callback_url(callback)
+            except ValidationError as error:
+                reason = " ".join(error.messages)
+                raise CommandError(f"--callback is not an http(s) URL: {callback!r}. {reason}") from None
         try:
             # Staff registering a client are its review: it never waits for one (CLIENT_REVIEW).
             consumer = consumer_register(user=user, name=name, scopes=scope, callback_url=callback,
