@@ -13,10 +13,16 @@ $(STAMP): requirements.txt requirements-test.txt
 
 install: $(STAMP)
 
+# The development server is gunicorn, as in production, reloading on code changes: Django's runserver
+# closes HTTP/1.1 connections without saying `Connection: close`, and keep-alive clients (Node's agent)
+# then fail on every other request. gthread workers keep connections alive as HTTP/1.1 clients expect.
+DEV_SERVER = $(VENV)/bin/gunicorn apiproject.wsgi:application --config gunicorn.conf.py --reload \
+	--worker-class gthread --workers 1 --threads 8 --bind 127.0.0.1:8000
+
 run: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py seed_demo --base-url http://127.0.0.1:8000
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(DEV_SERVER)
 
 # Production serving: gunicorn, DEBUG off. Needs SECRET_KEY (and DATABASE_URL, REDIS_URL, ...) set.
 serve: $(STAMP)

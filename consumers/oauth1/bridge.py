@@ -11,7 +11,7 @@ callers' gate (403) and callback and scope rules (400/403).
 from contextlib import contextmanager
 from urllib.parse import parse_qsl
 
-from oauthlib.common import Request, urldecode
+from oauthlib.common import Request, urldecode, urlencode
 from oauthlib.oauth1 import (
     SIGNATURE_HMAC_SHA1,
     SIGNATURE_PLAINTEXT,
@@ -26,7 +26,12 @@ from access.refusals import InvalidCredentials, MalformedRequest
 from consumers.oauth1 import selectors
 from consumers.oauth1.nonces import nonce_record, timestamp_refusal
 from consumers.oauth1.policy import plaintext_refusal
-from consumers.oauth1.protocol_rules import header_parameters, mandatory_violation, protocol_violation
+from consumers.oauth1.protocol_rules import (
+    VERSIONS,
+    header_parameters,
+    mandatory_violation,
+    protocol_violation,
+)
 from consumers.oauth1.tokens import generate_token
 from consumers.oauth1.validator import DUMMY_SECRET, OAuth1Validator
 
@@ -75,6 +80,9 @@ def read(django_request):
                     for key, value in sources["header"]]
     oauth_params = dict(pair for pair in header_oauth + body_pairs + query_pairs if pair[0].startswith("oauth_"))
     realm = dict(header_oauth).get("realm")
+    if oauth_params.get("oauth_version") in VERSIONS:
+        # `1.0a` is 1.0 to us; oauthlib's endpoints accept only "1.0". The signature keeps what was sent.
+        oauth_params["oauth_version"] = "1.0"
     # The attributes oauthlib's endpoints and validator methods read (as its own endpoints set them).
     oauth_request.oauth_params = oauth_params
     oauth_request.signature = oauth_params.get("oauth_signature")
@@ -163,18 +171,27 @@ def verify_access_token_request(oauth_request):
 
 
 def issue_request_token(oauth_request, scopes):
-    """The form-encoded response body with new temporary credentials carrying `scopes`."""
+    """The form-encoded response body with new temporary credentials carrying `scopes`, granted
+    scopes reported as `scope`."""
     oauth_request.scopes = scopes
     endpoint = RequestTokenEndpoint(validator, token_generator=generate_token)
     with oauthlib_errors():
-        return endpoint.create_request_token(oauth_request, {})
+        return endpoint.create_request_token(oauth_request, {"scope": " ".join(scopes)})
 
 
 def issue_access_token(oauth_request):
-    """The form-encoded response body with token credentials; spends the request token."""
+    """The form-encoded response body with token credentials; spends the request token.
+
+    The body is written from the token oauthlib had us save, not taken from oauthlib: its body adds
+    `oauth_authorized_realms`, an `oauth_` parameter RFC 5849 does not define there, which strict
+    clients (Perl's Net::OAuth) refuse. Granted scopes go in `scope`, as on the request token.
+    """
     endpoint = AccessTokenEndpoint(validator, token_generator=generate_token)
     with oauthlib_errors():
-        return endpoint.create_access_token(oauth_request, {})
+        endpoint.create_access_token(oauth_request, {})
+    token = oauth_request.access_token
+    return urlencode([("oauth_token", token.key), ("oauth_token_secret", token.secret),
+                      ("scope", " ".join(token.scope_list))])
 
 
 def _verify(validate, oauth_request):
@@ -184,6 +201,7 @@ def _verify(validate, oauth_request):
     signature is good), or a wrong verifier presented with otherwise good credentials, get their own
     words: anything else would tell a stranger which keys exist.
     """
+    _raise_if(mandatory_violation(oauth_request, validator))  # our words before oauthlib's
     with oauthlib_errors():
         valid, _ = validate(oauth_request)
     if valid:

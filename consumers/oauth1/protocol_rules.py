@@ -2,7 +2,8 @@
 
 Each violation is a refusal (400) with words that say what to fix: a duplicated protocol parameter, an
 `Authorization` header whose values are not quoted and percent-encoded (§3.5.1), a signature method
-we do not support, an `oauth_version` other than 1.0 (§3.1), a missing or malformed mandatory parameter.
+we do not support, an `oauth_version` other than 1.0 (§3.1; `1.0a`/`1.0A`, which some client libraries
+send, is the same version), a missing or malformed mandatory parameter.
 """
 import re
 
@@ -12,6 +13,7 @@ SUPPORTED_METHODS = ("HMAC-SHA1", "PLAINTEXT")
 HEADER_PARAMETER = re.compile(r'^\s*([A-Za-z0-9_.~%-]+)="([^"]*)"\s*$')
 PERCENT_ENCODED = re.compile(r"^(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})*$")
 MISSING = "Missing mandatory OAuth parameters."
+VERSIONS = ("1.0", "1.0a", "1.0A")
 
 
 def header_parameters(authorization):
@@ -44,8 +46,8 @@ def protocol_violation(pairs):
     method = values.get("oauth_signature_method")
     if method is not None and method not in SUPPORTED_METHODS:
         return MalformedRequest(f"Unsupported signature method {method[:40]!r}: use HMAC-SHA1 or PLAINTEXT.")
-    if values.get("oauth_version", "1.0") != "1.0":
-        return MalformedRequest("oauth_version must be 1.0 when given.")
+    if values.get("oauth_version", "1.0") not in VERSIONS:
+        return MalformedRequest("oauth_version must be 1.0 (or 1.0a) when given.")
     return None
 
 
@@ -62,7 +64,9 @@ def mandatory_violation(oauth_request, formats):
     if not formats.check_client_key(oauth_request.client_key):
         return MalformedRequest("Invalid client key format.")
     if not formats.check_nonce(oauth_request.nonce):
-        return MalformedRequest("Invalid nonce format.")
+        low, high = formats.nonce_length
+        return MalformedRequest(f"Invalid nonce format: oauth_nonce must be {low} to {high} letters, "
+                                "digits or -._~ characters.")
     return None
 
 
