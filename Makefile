@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test lint bench install clean chromium screenshots
+.PHONY: run serve test lint bench install clean chromium interop-clients screenshots
 
 $(STAMP): requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,18 @@ serve: $(STAMP)
 chromium:
 	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
-test: $(STAMP) chromium
+# The interop suite's client libraries (tests/interop): Ruby's oauth and Perl's Net::OAuth from apt
+# when missing, Node's at the versions in tests/interop/package-lock.json (Node itself from apt too).
+INTEROP := tests/interop
+interop-clients: $(INTEROP)/node_modules/.package-lock.json
+	ruby -roauth -e 1 2>/dev/null && perl -MNet::OAuth -e 1 2>/dev/null || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ruby-oauth libnet-oauth-perl)
+
+$(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package.json $(INTEROP)/package-lock.json
+	command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm)
+	cd $(INTEROP) && npm ci --no-audit --no-fund --silent
+
+test: $(STAMP) chromium interop-clients
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Ruff with ruff.toml (style, pyflakes, import order, bugbear); CI runs it before the tests.
