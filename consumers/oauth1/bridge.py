@@ -30,6 +30,7 @@ from consumers.oauth1.protocol_rules import (
     VERSIONS,
     header_parameters,
     mandatory_violation,
+    mixed_sources_violation,
     protocol_violation,
 )
 from consumers.oauth1.tokens import generate_token
@@ -37,6 +38,7 @@ from consumers.oauth1.validator import DUMMY_SECRET, OAuth1Validator
 
 FORM = "application/x-www-form-urlencoded"
 INVALID = "Invalid OAuth signature or credentials."
+WRONG_VERIFIER = "Invalid or expired verifier."
 MALFORMED = "Malformed OAuth request: parameters must be percent-encoded key=value pairs."
 VERIFIERS = {SIGNATURE_HMAC_SHA1: signature.verify_hmac_sha1, SIGNATURE_PLAINTEXT: signature.verify_plaintext}
 
@@ -69,8 +71,7 @@ def read(django_request):
     sources = {"header": header_pairs or [], "body": body_pairs, "query": query_pairs}
     with_oauth = [name for name, pairs in sources.items() if any(key.startswith("oauth_") for key, _ in pairs)]
     _raise_if(protocol_violation(sources["header"] + body_pairs + query_pairs))
-    if len(with_oauth) > 1:
-        raise MalformedRequest(f"Protocol parameters must come from one place; found in {' and '.join(with_oauth)}.")
+    _raise_if(mixed_sources_violation(with_oauth))
 
     headers = {"Authorization": authorization} if authorization else {}
     if body:
@@ -213,7 +214,7 @@ def _verify(validate, oauth_request):
     log = oauth_request.validator_log
     credentials_good = log.get("signature") and log.get("client") and log.get("resource_owner", True)
     if credentials_good and log.get("verifier") is False:
-        raise InvalidCredentials("Invalid or expired verifier.")
+        raise InvalidCredentials(WRONG_VERIFIER)
     raise InvalidCredentials(INVALID)
 
 

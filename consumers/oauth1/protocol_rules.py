@@ -51,6 +51,13 @@ def protocol_violation(pairs):
     return None
 
 
+def mixed_sources_violation(sources):
+    """The refusal when protocol parameters come from more than one of header, body and query, or None."""
+    if len(sources) > 1:
+        return MalformedRequest(f"Protocol parameters must come from one place; found in {' and '.join(sources)}.")
+    return None
+
+
 def mandatory_violation(oauth_request, formats):
     """The refusal when a mandatory parameter is missing or malformed (RFC 5849 §3.1), or None.
     `formats`: the validator, whose `check_*` methods say what keys and nonces look like."""

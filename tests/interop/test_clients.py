@@ -1,48 +1,32 @@
 """Seven OAuth 1.0a client libraries written by other people, in four languages, each through every
 step: the three-legged flow (callback and oob), then signed requests of every shape with HMAC-SHA1,
-and one with PLAINTEXT. A library's own signing bug is its known failure (strict: the suite fails
-when it starts passing, so the docs' table is updated)."""
+and one with PLAINTEXT. A library's own signing bug is its known failure, read from the docs' table
+(docs/client_libraries.py); strict, and only as our 401 for a bad signature, so the suite fails when
+a library starts passing or fails some other way."""
 import sys
 
 import pytest
 
+from docs.client_libraries import LIBRARIES as CLIENT_LIBRARIES, STEPS
+
 pytestmark = [pytest.mark.live, pytest.mark.interop]
 
-NODE = ["node"]
-LIBRARIES = {
-    "requests-oauthlib": [sys.executable, "clients/python_clients.py", "requests-oauthlib"],
-    "Authlib": [sys.executable, "clients/python_clients.py", "authlib"],
-    "oauth2": [sys.executable, "clients/python_clients.py", "oauth2"],
-    "npm oauth-1.0a": [*NODE, "clients/node_oauth_1_0a.js"],
-    "npm oauth": [*NODE, "clients/node_oauth.js"],
-    "ruby oauth": ["ruby", "clients/ruby_oauth.rb"],
-    "Net::OAuth": ["perl", "clients/perl_net_oauth.pl"],
+# Each library of the docs' table (by language and name), and the driver that runs it.
+DRIVERS = {
+    ("Python", "requests-oauthlib"): [sys.executable, "clients/python_clients.py", "requests-oauthlib"],
+    ("Python", "Authlib"): [sys.executable, "clients/python_clients.py", "authlib"],
+    ("Python", "oauth2"): [sys.executable, "clients/python_clients.py", "oauth2"],
+    ("JavaScript (Node)", "oauth-1.0a"): ["node", "clients/node_oauth_1_0a.js"],
+    ("JavaScript (Node)", "oauth"): ["node", "clients/node_oauth.js"],
+    ("Ruby", "oauth"): ["ruby", "clients/ruby_oauth.rb"],
+    ("Perl", "Net::OAuth"): ["perl", "clients/perl_net_oauth.pl"],
 }
+LIBRARIES = {f"{library.language.split()[0]} {library.name}": library for library in CLIENT_LIBRARIES}
 EXPECTED = {
     "callback_flow": 200, "oob_flow": 200, "get_odd_query": 200, "post_form": 201, "post_json": 201,
     "put_json": 200, "patch_form": 200, "delete": 204, "plaintext_get": 200,
 }
-# (library, step): the library's own signing bug, and the work-around. Shown in /docs/authentication.
-KNOWN_BUGS = {
-    ("oauth2", "get_odd_query"):
-        "signs an empty query parameter (empty=) but leaves it out of the URL it sends for a GET. "
-        "Work-around: leave empty parameters out of the URL.",
-    ("npm oauth-1.0a", "get_odd_query"):
-        "signs a + in the query as a literal plus (%2B), where a query's + is a space. "
-        "Work-around: write spaces in URLs as %20.",
-    ("npm oauth", "get_odd_query"):
-        "signs a repeated query parameter as rep[0]=1&rep[1]=2, not as sent. "
-        "Work-around: give each query parameter once.",
-    ("npm oauth", "patch_form"):
-        "signs a PATCH's form parameters but sends the form body only with POST and PUT. "
-        "Work-around: send PATCH bodies as JSON (a string body and its content type).",
-    ("ruby oauth", "patch_form"):
-        "leaves a form body out of the signature of anything but POST and PUT. "
-        "Work-around: send PATCH bodies as JSON.",
-    ("Net::OAuth", "get_odd_query"):
-        "signs one value of a repeated query parameter and double-encodes UTF-8 read from the URL. "
-        "Work-around: give each query parameter once, and pass UTF-8 values decoded in extra_params.",
-}
+assert EXPECTED.keys() == STEPS.keys()
 
 
 class SignatureRefused(Exception):
@@ -50,19 +34,21 @@ class SignatureRefused(Exception):
 
 
 def cases():
-    for library in LIBRARIES:
+    for label, library in LIBRARIES.items():
         for step in EXPECTED:
-            reason = KNOWN_BUGS.get((library, step))
+            reason = library.known_bugs.get(step)
             marks = [pytest.mark.xfail(strict=True, raises=SignatureRefused, reason=reason)] if reason else []
-            yield pytest.param(library, step, marks=marks, id=f"{library}-{step}")
+            yield pytest.param(label, step, marks=marks, id=f"{label}-{step}")
 
 
-@pytest.mark.parametrize(("library", "step"), list(cases()))
-def test_library_step(library_results, library, step):
-    results = library_results(library, LIBRARIES[library])
+@pytest.mark.parametrize(("label", "step"), list(cases()))
+def test_library_step(library_results, label, step):
+    library = LIBRARIES[label]
+    results = library_results(label, DRIVERS[library.language, library.name])
+    assert results["_library"]["version"] == library.version, "update the docs' table (docs/client_libraries.py)"
     result = results.get(step)
-    assert result is not None, f"{library} never got to {step}: {results.get('_stderr', '')[-1500:]}"
-    if (library, step) in KNOWN_BUGS and result["status"] == 401:
+    assert result is not None, f"{label} never got to {step}: {results.get('_stderr', '')[-1500:]}"
+    if step in library.known_bugs and result["status"] == 401:
         raise SignatureRefused(result["body"]["additional"])
     assert result["status"] == EXPECTED[step], result
     body = result["body"]
