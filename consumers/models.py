@@ -36,6 +36,10 @@ class Consumer(SealedSecretsMixin, models.Model):
     callback_url = models.URLField(
         blank=True, help_text="OAuth callbacks must fall under this URL; empty allows only oob."
     )
+    signature_debug = models.BooleanField(
+        "signature debugging", default=False,
+        help_text="A 401 for a bad HMAC-SHA1 signature carries the signature base string we computed.",
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)

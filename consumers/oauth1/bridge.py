@@ -39,6 +39,7 @@ from consumers.oauth1.validator import DUMMY_SECRET, OAuth1Validator
 FORM = "application/x-www-form-urlencoded"
 INVALID = "Invalid OAuth signature or credentials."
 WRONG_VERIFIER = "Invalid or expired verifier."
+BASE_STRING_PREFIX = "Signature base string we computed: "
 MALFORMED = "Malformed OAuth request: parameters must be percent-encoded key=value pairs."
 VERIFIERS = {SIGNATURE_HMAC_SHA1: signature.verify_hmac_sha1, SIGNATURE_PLAINTEXT: signature.verify_plaintext}
 
@@ -58,13 +59,20 @@ def read(django_request):
     TRUST_X_FORWARDED_PROTO is on; the host from the `Host` header, validated by ALLOWED_HOSTS.
     Only a form-encoded body takes part in the signature (RFC 5849 §3.4.1.3.1).
     """
-    authorization = django_request.META.get("HTTP_AUTHORIZATION", "")
+    return read_parts(uri=django_request.build_absolute_uri(), method=django_request.method,
+                      authorization=django_request.META.get("HTTP_AUTHORIZATION", ""),
+                      query=django_request.META.get("QUERY_STRING", ""), body=_form_body(django_request),
+                      secure=django_request.is_secure())
+
+
+def read_parts(*, uri, method, authorization, query, body, secure):
+    """`read` for a request given as its parts (`body` only when form-encoded): what the signature
+    debugger (`consumers.oauth1.debugger`) reads a developer's request with."""
     header_pairs = header_parameters(authorization)  # None: not an OAuth header
-    body = _form_body(django_request)
-    if header_pairs is None and not _mentions_oauth(django_request, body):
+    if header_pairs is None and not _mentions_oauth(query, body):
         return None  # not ours: another scheme's, or none (its query may be anything)
     try:
-        query_pairs = [_unescaped(pair) for pair in urldecode(django_request.META.get("QUERY_STRING", ""))]
+        query_pairs = [_unescaped(pair) for pair in urldecode(query)]
         body_pairs = [_unescaped(pair) for pair in urldecode(body)] if body else []
     except ValueError:
         raise MalformedRequest(MALFORMED) from None
@@ -76,7 +84,7 @@ def read(django_request):
     headers = {"Authorization": authorization} if authorization else {}
     if body:
         headers["Content-Type"] = FORM
-    oauth_request = Request(django_request.build_absolute_uri(), django_request.method, body, headers)
+    oauth_request = Request(uri, method, body, headers)
     header_oauth = [(key, unescape(value) if key.startswith("oauth_") else value)
                     for key, value in sources["header"]]
     oauth_params = dict(pair for pair in header_oauth + body_pairs + query_pairs if pair[0].startswith("oauth_"))
@@ -98,15 +106,13 @@ def read(django_request):
     oauth_request.params = [pair for pair in header_oauth + body_pairs + query_pairs if pair[0] != "oauth_signature"]
     if "realm" in authorization:  # a header realm is no parameter (RFC 5849 §3.4.1.3.1)
         oauth_request.params = [pair for pair in oauth_request.params if pair[0] != "realm"]
-    _raise_if(plaintext_refusal(oauth_request.signature_method, django_request.is_secure()))
+    _raise_if(plaintext_refusal(oauth_request.signature_method, secure))
     return oauth_request
 
 
-def _mentions_oauth(django_request, body):
+def _mentions_oauth(query, body):
     """Protocol parameters in the query or the form body? A lenient look: only ours are parsed strictly."""
-    if any(name.startswith("oauth_") for name in django_request.GET):
-        return True
-    return "oauth_" in body and any(name.startswith("oauth_") for name, _ in parse_qsl(body))
+    return any(name.startswith("oauth_") for text in (query, body) for name, _ in parse_qsl(text))
 
 
 def _form_body(django_request):
@@ -123,6 +129,23 @@ def _unescaped(pair):
 
 
 # --- Verifying ------------------------------------------------------------------------------------
+
+
+def signature_base_string(oauth_request):
+    """The HMAC-SHA1 signature base string of a request (RFC 5849 §3.4.1): the same three steps, on the
+    same parameters, as oauthlib's `verify_hmac_sha1` takes in `signature_valid`."""
+    with oauthlib_errors():
+        normalized = signature.normalize_parameters(oauth_request.params)
+        return signature.signature_base_string(
+            oauth_request.http_method, signature.base_string_uri(oauth_request.uri), normalized)
+
+
+def bad_signature(oauth_request, consumer):
+    """The 401 for a signature that does not match. With the client's opt-in (`signature_debug`) and
+    HMAC-SHA1 it carries the base string we computed, which holds nothing the client did not send."""
+    if consumer is None or not consumer.signature_debug or oauth_request.signature_method != SIGNATURE_HMAC_SHA1:
+        return InvalidCredentials(INVALID)
+    return InvalidCredentials(f"{INVALID} {BASE_STRING_PREFIX}{signature_base_string(oauth_request)}")
 
 
 def signature_valid(oauth_request, client_secret, resource_owner_secret):
@@ -149,7 +172,9 @@ def verify_resource_request(oauth_request):
     valid = signature_valid(oauth_request,
                             consumer.client_secret if consumer is not None else DUMMY_SECRET,
                             access_token.secret if access_token is not None else DUMMY_SECRET)
-    if not (valid and consumer is not None and access_token is not None):
+    if not valid:
+        raise bad_signature(oauth_request, consumer)
+    if consumer is None or access_token is None:
         raise InvalidCredentials(INVALID)
     _record_nonce(oauth_request)
     return consumer, access_token
@@ -215,6 +240,8 @@ def _verify(validate, oauth_request):
     credentials_good = log.get("signature") and log.get("client") and log.get("resource_owner", True)
     if credentials_good and log.get("verifier") is False:
         raise InvalidCredentials(WRONG_VERIFIER)
+    if log.get("signature") is False:
+        raise bad_signature(oauth_request, getattr(oauth_request, "consumer", None))
     raise InvalidCredentials(INVALID)
 
 
