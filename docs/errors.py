@@ -48,7 +48,7 @@ def error_catalogue(request):
 
 def token_endpoint_errors():
     """(endpoint, when, status, message, additional) for every refusal of the OAuth 1.0a token
-    endpoints, in the order they are checked; the texts come from the rules that refuse."""
+    endpoints, in about the order they are checked; the texts come from the rules that refuse."""
     formats = OAuth1Validator()
     good = {"signature": "s", "client_key": "k" * 16, "nonce": "n", "timestamp": "1700000000",
             "signature_method": "HMAC-SHA1"}
@@ -78,7 +78,8 @@ def token_endpoint_errors():
         ("access_token", "No oauth_token", refusals.MalformedRequest("Missing resource owner.")),
         ("access_token", "No oauth_verifier", refusals.MalformedRequest("Missing verifier.")),
         (both, "oauth_timestamp more than 10 minutes from our clock", refusals.InvalidCredentials(STALE)),
-        (both, "Unknown client key or token, or a signature that does not match",
+        (both, "Unknown client key or token, or a signature that does not match (with the app's opt-in, "
+               "additional then ends with the signature base string we computed)",
          refusals.InvalidCredentials(bridge.INVALID)),
         ("access_token", "A wrong or spent oauth_verifier with otherwise good credentials",
          refusals.InvalidCredentials(bridge.WRONG_VERIFIER)),
@@ -103,13 +104,10 @@ def token_endpoint_errors():
         table.append((endpoint, when, error.status_code, error.message, error.additional))
     table.append((both, "Past the client key's request budget (the answer carries Retry-After)", 429,
                   "Too many requests", "Retry in N seconds."))
-    table.append((both, "The nonce store cannot be reached", *_status_and_words(refusals.SharedStateUnavailable())))
+    unavailable = ApiError(refusals.SharedStateUnavailable())
+    table.append((both, "The nonce store cannot be reached", unavailable.status_code, unavailable.message,
+                  unavailable.additional))
     return table
-
-
-def _status_and_words(refusal):
-    error = ApiError(refusal)
-    return error.status_code, error.message, error.additional
 
 
 def _raised(rule, *args):

@@ -112,7 +112,9 @@ def read_parts(*, uri, method, authorization, query, body, secure):
 
 def _mentions_oauth(query, body):
     """Protocol parameters in the query or the form body? A lenient look: only ours are parsed strictly."""
-    return any(name.startswith("oauth_") for text in (query, body) for name, _ in parse_qsl(text))
+    if any(name.startswith("oauth_") for name, _ in parse_qsl(query)):
+        return True
+    return "oauth_" in body and any(name.startswith("oauth_") for name, _ in parse_qsl(body))
 
 
 def _form_body(django_request):
