@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test lint bench install clean chromium screenshots
+.PHONY: run serve test lint bench install clean chromium interop-clients screenshots
 
 $(STAMP): requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -13,10 +13,16 @@ $(STAMP): requirements.txt requirements-test.txt
 
 install: $(STAMP)
 
+# The development server is gunicorn, as in production, reloading on code changes: Django's runserver
+# closes HTTP/1.1 connections without saying `Connection: close`, and keep-alive clients (Node's agent)
+# then fail on every other request. gthread workers keep connections alive as HTTP/1.1 clients expect.
+DEV_SERVER = $(VENV)/bin/gunicorn apiproject.wsgi:application --config gunicorn.conf.py --reload \
+	--worker-class gthread --workers 1 --threads 8 --bind 127.0.0.1:8000
+
 run: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py seed_demo --base-url http://127.0.0.1:8000
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(DEV_SERVER)
 
 # Production serving: gunicorn, DEBUG off. Needs SECRET_KEY (and DATABASE_URL, REDIS_URL, ...) set.
 serve: $(STAMP)
@@ -32,7 +38,19 @@ chromium:
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-test: $(STAMP) chromium node_modules/.package-lock.json
+
+# The interop suite's client libraries (tests/interop): Ruby's oauth and Perl's Net::OAuth from apt
+# when missing, Node's at the versions in tests/interop/package-lock.json (Node itself from apt too).
+INTEROP := tests/interop
+interop-clients: $(INTEROP)/node_modules/.package-lock.json
+	ruby -roauth -e 1 2>/dev/null && perl -MNet::OAuth -e 1 2>/dev/null || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ruby-oauth libnet-oauth-perl)
+
+$(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package.json $(INTEROP)/package-lock.json
+	command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm)
+	cd $(INTEROP) && npm ci --no-audit --no-fund --silent
+
+test: $(STAMP) chromium node_modules/.package-lock.json interop-clients
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Ruff with ruff.toml (style, pyflakes, import order, bugbear); CI runs it before the tests.

@@ -35,6 +35,24 @@ class ConsumerRegisterForm(ConsumerChangeForm):
     )
 
 
+class SignatureDebugForm(forms.Form):
+    """A request as the developer's client sends it, for the signature debugger."""
+    method = forms.ChoiceField(choices=[(name, name) for name in ("GET", "POST", "PUT", "PATCH", "DELETE")])
+    url = forms.CharField(
+        label="URL", max_length=4000,
+        help_text="As your client requests it, query string included (protocol parameters too, if they "
+                  "travel there).",
+    )
+    authorization = forms.CharField(
+        label="Authorization header", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text='The header\'s value, starting with OAuth, if the protocol parameters travel there.',
+    )
+    body = forms.CharField(
+        label="Form body", required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="An application/x-www-form-urlencoded body as sent (only such a body is signed).",
+    )
+
+
 class SecretRotateForm(forms.Form):
     overlap = forms.TypedChoiceField(
         label="The old secret",

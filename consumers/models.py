@@ -49,6 +49,10 @@ class Consumer(SealedSecretsMixin, models.Model):
     callback_url = models.URLField(
         blank=True, help_text="OAuth callbacks must fall under this URL; empty allows only oob."
     )
+    signature_debug = models.BooleanField(
+        "signature debugging", default=False,
+        help_text="A 401 for a bad HMAC-SHA1 signature carries the signature base string we computed.",
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
     # Rows from before review existed, and every client while CLIENT_REVIEW is off, are approved.
     review_status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.APPROVED)

@@ -156,6 +156,15 @@ def consumer_update(*, consumer, name, description="", website="", callback_url=
     return consumer
 
 
+@transaction.atomic
+def consumer_signature_debug_set(*, consumer, enabled, actor=None, ip=None):
+    """The owner's switch: bad-signature 401s for this client carry the base string we computed."""
+    consumer.signature_debug = enabled
+    consumer.save(update_fields=["signature_debug", "updated"])
+    _audit(AuditEvent.Action.CLIENT_UPDATED, consumer, actor, ip, signature_debug=enabled)
+    return consumer
+
+
 def _audit(action, consumer, actor, ip, **detail):
     """An audit event about `consumer`: its key names it; its secret never appears."""
     audit_record(action=action, actor=actor, ip=ip, subject=consumer.client_id,

@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/edit", views.ConsumerEditView.as_view(), name="consumer-edit"),
     path("<int:pk>/rotate-secret", views.ConsumerRotateSecretView.as_view(), name="consumer-rotate-secret"),
     path("<int:pk>/revoke", views.ConsumerRevokeView.as_view(), name="consumer-revoke"),
+    path("<int:pk>/signature-debug", views.ConsumerSignatureDebugSwitchView.as_view(),
+         name="consumer-signature-debug"),
 ]

@@ -9,14 +9,22 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
+from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
 from access.client_address import client_address
-from consumers.forms import ConsumerChangeForm, ConsumerRegisterForm, SecretRotateForm
+from consumers.forms import ConsumerChangeForm, ConsumerRegisterForm, SecretRotateForm, SignatureDebugForm
+from consumers.oauth1.debugger import signature_steps
 from consumers.secret_box import seal, unseal
 from consumers.selectors import consumers_of
-from consumers.services import consumer_register, consumer_revoke, consumer_secret_rotate, consumer_update
+from consumers.services import (
+    consumer_register,
+    consumer_revoke,
+    consumer_secret_rotate,
+    consumer_signature_debug_set,
+    consumer_update,
+)
 
 
 class OwnConsumersMixin(LoginRequiredMixin):
@@ -77,7 +85,34 @@ class ConsumerSecretView(OwnConsumersMixin, DetailView):
 
 
 class ConsumerDetailView(OwnConsumersMixin, DetailView):
+    """The app's page, with the signature debugger: a POST there computes and shows, changing nothing."""
+
     template_name = "consumers/detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(debug_form=SignatureDebugForm(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = SignatureDebugForm(request.POST)
+        steps = signature_steps(consumer=self.object, **form.cleaned_data) if form.is_valid() else None
+        response = self.render_to_response(super().get_context_data(debug_form=form, steps=steps))
+        add_never_cache_headers(response)
+        return response
+
+
+class ConsumerSignatureDebugSwitchView(ActiveOwnConsumersMixin, SingleObjectMixin, View):
+    """POST only: the owner turns base strings in bad-signature 401s on or off."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        enabled = request.POST.get("enabled") == "on"
+        consumer_signature_debug_set(consumer=self.get_object(), enabled=enabled, actor=request.user,
+                                     ip=client_address(request))
+        messages.success(request, "Bad-signature answers now carry the base string we computed." if enabled
+                         else "Bad-signature answers no longer carry the base string.")
+        return redirect("consumer-detail", pk=self.kwargs["pk"])
 
 
 class ConsumerEditView(ActiveOwnConsumersMixin, SingleObjectMixin, FormView):

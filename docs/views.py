@@ -1,14 +1,17 @@
 """Developer documentation: the authentication guide, the /v2 OpenAPI schema and its reference page."""
 import base64
 
+from django.conf import settings
 from django.urls import reverse
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
+from consumers.oauth1.validator import OAuth1Validator
 from consumers.selectors import consumers_of
-from docs.errors import error_catalogue
-from docs.walkthrough import signed_example
+from docs import client_libraries
+from docs.errors import error_catalogue, token_endpoint_errors
+from docs.walkthrough import signed_example, transport_examples
 
 # The guide's blanks, filled from the URL configuration itself so the page cannot drift from it.
 OAUTH_URL_NAMES = {
@@ -54,6 +57,13 @@ class AuthenticationGuideView(TemplateView):
             aladdin=base64.b64encode(b"Aladdin:open sesame").decode(),
             errors=error_catalogue(self.request),
             example=signed_example(f"{products}?page=2"),
+            transports=transport_examples(products),
+            token_errors=token_endpoint_errors(),
+            nonce_length=OAuth1Validator.nonce_length,
+            plaintext_over_http=settings.DEBUG,
+            steps=client_libraries.STEPS,
+            libraries=client_libraries.LIBRARIES,
+            language_examples=client_libraries.examples(products, absolute("/").rstrip("/")),
             **kwargs,
         )
 

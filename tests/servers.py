@@ -1,5 +1,6 @@
 """A real multi-worker server (gunicorn) on the test database, for tests that cross processes."""
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -62,3 +63,35 @@ def _wait_until_serving(base_url, process, timeout=60):
         except requests.RequestException:  # not listening yet, or a worker still booting
             time.sleep(0.2)
     raise RuntimeError("gunicorn did not start in time")
+
+
+def dev_server_command(port):
+    """The command line `make run` serves with (from `make -n run`), on `port` instead of 8000."""
+    dry_run = subprocess.run(["make", "-n", "run"], cwd=PROJECT_DIR, capture_output=True, text=True, check=True)
+    line = next(line for line in dry_run.stdout.splitlines() if "gunicorn" in line and "--reload" in line)
+    words = shlex.split(line.replace("127.0.0.1:8000", f"127.0.0.1:{port}"))
+    env = dict(word.split("=", 1) for word in words if "=" in word and not word.startswith("-"))
+    return env, [word for word in words if word not in {f"{k}={v}" for k, v in env.items()}]
+
+
+@contextmanager
+def dev_server(extra_env=None):
+    """Yield the base URL of the server `make run` starts (DEBUG on), on the test database."""
+    port = free_port()
+    make_env, command = dev_server_command(port)
+    env = {
+        **os.environ,
+        **make_env,
+        "DJANGO_SETTINGS_MODULE": "apiproject.settings_test",
+        "DATABASE_URL": test_database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        **(extra_env or {}),
+    }
+    process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(base_url, process)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -11,10 +11,9 @@ callers' gate (403) and callback and scope rules (400/403).
 from contextlib import contextmanager
 from urllib.parse import parse_qsl
 
-from oauthlib.common import Request, urldecode
+from oauthlib.common import Request, safe_string_equals, urldecode, urlencode
 from oauthlib.oauth1 import (
     SIGNATURE_HMAC_SHA1,
-    SIGNATURE_PLAINTEXT,
     AccessTokenEndpoint,
     RequestTokenEndpoint,
 )
@@ -26,15 +25,22 @@ from access.refusals import InvalidCredentials, MalformedRequest
 from consumers.oauth1 import selectors
 from consumers.oauth1.nonces import nonce_record, replay_guard, timestamp_refusal
 from consumers.oauth1.policy import plaintext_refusal
-from consumers.oauth1.protocol_rules import header_parameters, mandatory_violation, protocol_violation
+from consumers.oauth1.protocol_rules import (
+    VERSIONS,
+    header_parameters,
+    mandatory_violation,
+    mixed_sources_violation,
+    protocol_violation,
+)
 from consumers.oauth1.tokens import generate_token
 from consumers.oauth1.validator import DUMMY_SECRET, OAuth1Validator
 
 FORM = "application/x-www-form-urlencoded"
 INVALID = "Invalid OAuth signature or credentials."
+WRONG_VERIFIER = "Invalid or expired verifier."
+BASE_STRING_PREFIX = "Signature base string we computed: "
 MALFORMED = "Malformed OAuth request: parameters must be percent-encoded key=value pairs."
 MAX_SECRETS_IN_FORCE = 2  # the current client secret, and the previous one during a rotation's overlap
-VERIFIERS = {SIGNATURE_HMAC_SHA1: signature.verify_hmac_sha1, SIGNATURE_PLAINTEXT: signature.verify_plaintext}
 
 validator = OAuth1Validator()
 
@@ -52,30 +58,39 @@ def read(django_request):
     TRUST_X_FORWARDED_PROTO is on; the host from the `Host` header, validated by ALLOWED_HOSTS.
     Only a form-encoded body takes part in the signature (RFC 5849 §3.4.1.3.1).
     """
-    authorization = django_request.META.get("HTTP_AUTHORIZATION", "")
+    return read_parts(uri=django_request.build_absolute_uri(), method=django_request.method,
+                      authorization=django_request.META.get("HTTP_AUTHORIZATION", ""),
+                      query=django_request.META.get("QUERY_STRING", ""), body=_form_body(django_request),
+                      secure=django_request.is_secure())
+
+
+def read_parts(*, uri, method, authorization, query, body, secure):
+    """`read` for a request given as its parts (`body` only when form-encoded): what the signature
+    debugger (`consumers.oauth1.debugger`) reads a developer's request with."""
     header_pairs = header_parameters(authorization)  # None: not an OAuth header
-    body = _form_body(django_request)
-    if header_pairs is None and not _mentions_oauth(django_request, body):
+    if header_pairs is None and not _mentions_oauth(query, body):
         return None  # not ours: another scheme's, or none (its query may be anything)
     try:
-        query_pairs = [_unescaped(pair) for pair in urldecode(django_request.META.get("QUERY_STRING", ""))]
+        query_pairs = [_unescaped(pair) for pair in urldecode(query)]
         body_pairs = [_unescaped(pair) for pair in urldecode(body)] if body else []
     except ValueError:
         raise MalformedRequest(MALFORMED) from None
     sources = {"header": header_pairs or [], "body": body_pairs, "query": query_pairs}
     with_oauth = [name for name, pairs in sources.items() if any(key.startswith("oauth_") for key, _ in pairs)]
     _raise_if(protocol_violation(sources["header"] + body_pairs + query_pairs))
-    if len(with_oauth) > 1:
-        raise MalformedRequest(f"Protocol parameters must come from one place; found in {' and '.join(with_oauth)}.")
+    _raise_if(mixed_sources_violation(with_oauth))
 
     headers = {"Authorization": authorization} if authorization else {}
     if body:
         headers["Content-Type"] = FORM
-    oauth_request = Request(django_request.build_absolute_uri(), django_request.method, body, headers)
+    oauth_request = Request(uri, method, body, headers)
     header_oauth = [(key, unescape(value) if key.startswith("oauth_") else value)
                     for key, value in sources["header"]]
     oauth_params = dict(pair for pair in header_oauth + body_pairs + query_pairs if pair[0].startswith("oauth_"))
     realm = dict(header_oauth).get("realm")
+    if oauth_params.get("oauth_version") in VERSIONS:
+        # `1.0a` is 1.0 to us; oauthlib's endpoints accept only "1.0". The signature keeps what was sent.
+        oauth_params["oauth_version"] = "1.0"
     # The attributes oauthlib's endpoints and validator methods read (as its own endpoints set them).
     oauth_request.oauth_params = oauth_params
     oauth_request.signature = oauth_params.get("oauth_signature")
@@ -90,13 +105,13 @@ def read(django_request):
     oauth_request.params = [pair for pair in header_oauth + body_pairs + query_pairs if pair[0] != "oauth_signature"]
     if "realm" in authorization:  # a header realm is no parameter (RFC 5849 §3.4.1.3.1)
         oauth_request.params = [pair for pair in oauth_request.params if pair[0] != "realm"]
-    _raise_if(plaintext_refusal(oauth_request.signature_method, django_request.is_secure()))
+    _raise_if(plaintext_refusal(oauth_request.signature_method, secure))
     return oauth_request
 
 
-def _mentions_oauth(django_request, body):
+def _mentions_oauth(query, body):
     """Protocol parameters in the query or the form body? A lenient look: only ours are parsed strictly."""
-    if any(name.startswith("oauth_") for name in django_request.GET):
+    if any(name.startswith("oauth_") for name, _ in parse_qsl(query)):
         return True
     return "oauth_" in body and any(name.startswith("oauth_") for name, _ in parse_qsl(body))
 
@@ -117,10 +132,46 @@ def _unescaped(pair):
 # --- Verifying ------------------------------------------------------------------------------------
 
 
+def signature_base_string(oauth_request):
+    """The HMAC-SHA1 signature base string of a request (RFC 5849 §3.4.1): the same three steps, on the
+    same parameters, as oauthlib's `verify_hmac_sha1` takes in `signature_valid`."""
+    with oauthlib_errors():
+        normalized = signature.normalize_parameters(oauth_request.params)
+        return signature.signature_base_string(
+            oauth_request.http_method, signature.base_string_uri(oauth_request.uri), normalized)
+
+
+def bad_signature(oauth_request, consumer):
+    """The 401 for a signature that does not match. With the client's opt-in (`signature_debug`) and
+    HMAC-SHA1 it carries the base string we computed, which holds nothing the client did not send."""
+    if consumer is None or not consumer.signature_debug or oauth_request.signature_method != SIGNATURE_HMAC_SHA1:
+        return InvalidCredentials(INVALID)
+    return InvalidCredentials(f"{INVALID} {BASE_STRING_PREFIX}{signature_base_string(oauth_request)}")
+
+
 def signature_valid(oauth_request, client_secret, resource_owner_secret):
     """Does the request's signature match these secrets? (RFC 5849 §3.4, constant-time)"""
-    with oauthlib_errors():  # a URI oauthlib cannot take apart (a port over 65535) is a 400
-        return VERIFIERS[oauth_request.signature_method](oauth_request, client_secret, resource_owner_secret)
+    return signatures_match(oauth_request, (client_secret,), resource_owner_secret)[0]
+
+
+def signatures_match(oauth_request, client_secrets, resource_owner_secret):
+    """For each client secret, does the request's signature match it? The base string is computed
+    once (`signature_base_string`, as the debugger shows it), then signed with each secret by
+    oauthlib's public functions and compared in constant time."""
+    if oauth_request.signature_method == SIGNATURE_HMAC_SHA1:
+        base_string = signature_base_string(oauth_request)
+        expected = [signature.sign_hmac_sha1_with_client(base_string, _Secrets(secret, resource_owner_secret))
+                    for secret in client_secrets]
+    else:
+        expected = [signature.sign_plaintext(secret, resource_owner_secret) for secret in client_secrets]
+    return [safe_string_equals(candidate, oauth_request.signature or "") for candidate in expected]
+
+
+class _Secrets:
+    """The two secrets oauthlib's `sign_*_with_client` functions read from a client."""
+
+    def __init__(self, client_secret, resource_owner_secret):
+        self.client_secret, self.resource_owner_secret = client_secret, resource_owner_secret
 
 
 def verify_resource_request(oauth_request):
@@ -143,10 +194,11 @@ def verify_resource_request(oauth_request):
     token_secret = access_token.secret if access_token is not None else DUMMY_SECRET
     # Every candidate is tried, real or dummy, so the time does not tell whether an overlap is on.
     secrets = consumer.secrets_in_force() if consumer is not None else ()
-    matches = [signature_valid(oauth_request, secret, token_secret)
-               for secret in (*secrets, DUMMY_SECRET, DUMMY_SECRET)[:MAX_SECRETS_IN_FORCE]]
-    valid = any(matches[:len(secrets)])
-    if not (valid and consumer is not None and access_token is not None):
+    matches = signatures_match(oauth_request, (*secrets, DUMMY_SECRET, DUMMY_SECRET)[:MAX_SECRETS_IN_FORCE],
+                               token_secret)
+    if not any(matches[:len(secrets)]):
+        raise bad_signature(oauth_request, consumer)
+    if consumer is None or access_token is None:
         raise InvalidCredentials(INVALID)
     guard = replay_guard(consumer_key=oauth_request.client_key, token=oauth_request.resource_owner_key,
                          timestamp=oauth_request.timestamp, nonce=oauth_request.nonce)
@@ -170,18 +222,27 @@ def verify_access_token_request(oauth_request):
 
 
 def issue_request_token(oauth_request, scopes):
-    """The form-encoded response body with new temporary credentials carrying `scopes`."""
+    """The form-encoded response body with new temporary credentials carrying `scopes`, granted
+    scopes reported as `scope`."""
     oauth_request.scopes = scopes
     endpoint = RequestTokenEndpoint(validator, token_generator=generate_token)
     with oauthlib_errors():
-        return endpoint.create_request_token(oauth_request, {})
+        return endpoint.create_request_token(oauth_request, {"scope": " ".join(scopes)})
 
 
 def issue_access_token(oauth_request):
-    """The form-encoded response body with token credentials; spends the request token."""
+    """The form-encoded response body with token credentials; spends the request token.
+
+    The body is written from the token oauthlib had us save, not taken from oauthlib: its body adds
+    `oauth_authorized_realms`, an `oauth_` parameter RFC 5849 does not define there, which strict
+    clients (Perl's Net::OAuth) refuse. Granted scopes go in `scope`, as on the request token.
+    """
     endpoint = AccessTokenEndpoint(validator, token_generator=generate_token)
     with oauthlib_errors():
-        return endpoint.create_access_token(oauth_request, {})
+        endpoint.create_access_token(oauth_request, {})
+    token = oauth_request.access_token
+    return urlencode([("oauth_token", token.key), ("oauth_token_secret", token.secret),
+                      ("scope", " ".join(token.scope_list))])
 
 
 def _verify(validate, oauth_request):
@@ -191,6 +252,7 @@ def _verify(validate, oauth_request):
     signature is good), or a wrong verifier presented with otherwise good credentials, get their own
     words: anything else would tell a stranger which keys exist.
     """
+    _raise_if(mandatory_violation(oauth_request, validator))  # our words before oauthlib's
     with oauthlib_errors():
         valid, _ = validate(oauth_request)
         # oauthlib asks for one client secret (`get_client_secret`); during a rotation's overlap the
@@ -207,7 +269,9 @@ def _verify(validate, oauth_request):
     log = oauth_request.validator_log
     credentials_good = log.get("signature") and log.get("client") and log.get("resource_owner", True)
     if credentials_good and log.get("verifier") is False:
-        raise InvalidCredentials("Invalid or expired verifier.")
+        raise InvalidCredentials(WRONG_VERIFIER)
+    if log.get("signature") is False:
+        raise bad_signature(oauth_request, getattr(oauth_request, "consumer", None))
     raise InvalidCredentials(INVALID)
 
 

@@ -14,12 +14,13 @@ from consumers.scopes import parse_scopes
 OOB = "oob"
 MAX_CALLBACK_LENGTH = 2048
 DEFAULT_PORTS = {"http": 80, "https": 443}
+PLAINTEXT_OVER_HTTP = "The PLAINTEXT signature method is accepted only over HTTPS."
 
 
 def plaintext_refusal(signature_method, is_secure):
     """PLAINTEXT sends the secrets as they are: only over HTTPS, unless the deployment is in debug."""
     if signature_method == SIGNATURE_PLAINTEXT and not is_secure and not settings.DEBUG:
-        return MalformedRequest("The PLAINTEXT signature method is accepted only over HTTPS.")
+        return MalformedRequest(PLAINTEXT_OVER_HTTP)
     return None
 
 

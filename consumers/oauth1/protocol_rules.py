@@ -2,7 +2,8 @@
 
 Each violation is a refusal (400) with words that say what to fix: a duplicated protocol parameter, an
 `Authorization` header whose values are not quoted and percent-encoded (§3.5.1), a signature method
-we do not support, an `oauth_version` other than 1.0 (§3.1), a missing or malformed mandatory parameter.
+we do not support, an `oauth_version` other than 1.0 (§3.1; `1.0a`/`1.0A`, which some client libraries
+send, is the same version), a missing or malformed mandatory parameter.
 """
 import re
 
@@ -14,6 +15,7 @@ HEADER_PARAMETER = re.compile(r'\s*([A-Za-z0-9_.~%-]+)="([^"]*)"\s*')
 HEADER_ITEM = re.compile(r'(?:[^",]|"[^"]*")+')
 PERCENT_ENCODED = re.compile(r"^(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})*$")
 MISSING = "Missing mandatory OAuth parameters."
+VERSIONS = ("1.0", "1.0a", "1.0A")
 
 
 def header_parameters(authorization):
@@ -48,8 +50,15 @@ def protocol_violation(pairs):
     method = values.get("oauth_signature_method")
     if method is not None and method not in SUPPORTED_METHODS:
         return MalformedRequest(f"Unsupported signature method {method[:40]!r}: use HMAC-SHA1 or PLAINTEXT.")
-    if values.get("oauth_version", "1.0") != "1.0":
-        return MalformedRequest("oauth_version must be 1.0 when given.")
+    if values.get("oauth_version", "1.0") not in VERSIONS:
+        return MalformedRequest("oauth_version must be 1.0 (or 1.0a) when given.")
+    return None
+
+
+def mixed_sources_violation(sources):
+    """The refusal when protocol parameters come from more than one of header, body and query, or None."""
+    if len(sources) > 1:
+        return MalformedRequest(f"Protocol parameters must come from one place; found in {' and '.join(sources)}.")
     return None
 
 
@@ -66,6 +75,8 @@ def mandatory_violation(oauth_request, formats):
     if not formats.check_client_key(oauth_request.client_key):
         return MalformedRequest("Invalid client key format.")
     if not formats.check_nonce(oauth_request.nonce):
-        return MalformedRequest("Invalid nonce format.")
+        low, high = formats.nonce_length
+        return MalformedRequest(f"Invalid nonce format: oauth_nonce must be {low} to {high} letters, "
+                                "digits or -._~ characters.")
     return None
 

@@ -15,6 +15,8 @@ from consumers.services import record_last_use
 REQUEST_TOKEN_LIFETIME = timedelta(minutes=10)
 PRUNE_PROBABILITY = 0.01
 
+ALREADY_USED = "The request token was already used."
+
 
 def request_token_create(*, consumer, key, secret, callback, scopes):
     if random.random() < PRUNE_PROBABILITY:
@@ -75,7 +77,7 @@ def access_token_issue(*, request_token, key, secret):
         .update(used_at=timezone.now())
     )
     if spent != 1:
-        raise InvalidCredentials("The request token was already used.")
+        raise InvalidCredentials(ALREADY_USED)
     return AccessToken.objects.create(
         consumer_id=request_token.consumer_id,
         user_id=request_token.user_id,

@@ -42,7 +42,8 @@ class OAuth1Validator(RequestValidator):
     request_token_length = (16, 64)
     access_token_length = (16, 64)
     verifier_length = (10, 64)  # oob: ten characters (`tokens.generate_oob_verifier`), maybe grouped
-    nonce_length = (8, 64)  # common clients send 32 hex digits or 42 characters
+    # RFC 5849 sets no length: PyPI `oauth2` sends 5-8 digits, others 32 hex digits or 42 characters.
+    nonce_length = (1, 255)
 
     # HMAC-SHA1 is fine over HTTP (production redirects to HTTPS anyway); the PLAINTEXT rule
     # depends on DEBUG and the request, so `policy.plaintext_refusal` applies it in the bridge.
@@ -131,7 +132,8 @@ class OAuth1Validator(RequestValidator):
         return matches and bool(expected) and request_token.key == token
 
     def get_realms(self, token, request):
-        """What `oauth_authorized_realms` reports in the access-token response: the token's scopes."""
+        """The token's scopes; the bridge reports them as `scope`, never as oauthlib's
+        `oauth_authorized_realms` (strict clients refuse an `oauth_` parameter RFC 5849 does not define)."""
         return request.request_token.scope_list
 
     def save_access_token(self, token, request):

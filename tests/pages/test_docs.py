@@ -165,3 +165,158 @@ def test_the_error_catalogue_lists_the_review_refusal(client):
     page = html.unescape(guide(client))
     assert '"message": "App not yet approved"' in page
     assert '"additional": "This app is awaiting review and can only be used by its owner\'s account."' in page
+
+
+# --- OAuth 1.0a: protocol rules, token-endpoint errors, transports, client libraries ------------------
+
+
+def test_the_guide_states_the_nonce_and_version_rules(client):
+    page = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", guide(client))))
+    assert "oauth_nonce: any 1 to 255 characters among letters, digits and - . _ ~" in page
+    assert "when sent it is 1.0 (1.0a and 1.0A, which some libraries send, are taken as 1.0)" in page
+    assert "the granted scopes as scope" in page
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_the_plaintext_rule_is_the_one_in_force(client, settings, debug):
+    settings.DEBUG = debug
+    rule = text_of(guide(client), "id", "plaintext-rule")
+    assert rule == ("this one does, so PLAINTEXT is accepted over HTTP here" if debug
+                    else "this one does not, so PLAINTEXT over HTTP is refused with 400")
+
+
+def token_error_rows(page):
+    table = re.search(r'<table id="token-error-table".*?</table>', page, re.S).group(0)
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:
+        cells = [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+                 for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        rows.append((int(cells[2]), cells[3], re.sub(r"\s+", " ", cells[4])))
+    return rows
+
+
+def test_every_token_endpoint_refusal_is_on_the_page_in_the_endpoints_words(client, developer_app, settings):
+    """Each refusal the token endpoints give, provoked for real, is a row of the page's table."""
+    from oauthlib.oauth1 import SIGNATURE_PLAINTEXT
+
+    from accounts.services import account_suspend
+    from consumers.oauth1.services import request_token_authorize
+    from consumers.services import consumer_revoke
+    from tests.oauth1.signing import sign, signed_send
+
+    app, owner, alice = developer_app
+    documented = token_error_rows(guide(client))
+    answers = []
+
+    def answer(response):
+        body = response.json()
+        answers.append((response.status_code, body["message"], body["additional"]))
+
+    def raw(path, authorization=None, query="", body=None):
+        extra = {"HTTP_AUTHORIZATION": authorization} if authorization else {}
+        if body is not None:
+            return client.post(path + query, body, content_type="application/x-www-form-urlencoded", **extra)
+        return client.post(path + query, **extra)
+
+    header = sign("POST", "/oauth/request_token", app, callback="oob")[1]["Authorization"]
+    answer(raw("/oauth/request_token", header.replace('oauth_version="1.0"', "oauth_version=1.0")))
+    answer(raw("/oauth/request_token", re.sub(r'oauth_nonce="[^"]*"', 'oauth_nonce="a b"', header)))
+    answer(raw("/oauth/request_token", query="?oauth_consumer_key=%zz"))
+    answer(raw("/oauth/request_token", header + ', oauth_nonce="again"'))
+    answer(raw("/oauth/request_token", header.replace('"HMAC-SHA1"', '"RSA-SHA1"')))
+    answer(raw("/oauth/request_token", header.replace('oauth_version="1.0"', 'oauth_version="2.0"')))
+    answer(raw("/oauth/request_token", header, query="?oauth_token=other"))
+    answer(signed_send(client, "POST", "/oauth/request_token", app, callback="oob",
+                       signature_method=SIGNATURE_PLAINTEXT))
+    answer(raw("/oauth/request_token", 'OAuth oauth_consumer_key="' + app.client_key + '"'))
+    answer(signed_send(client, "POST", "/oauth/request_token", app, callback="oob", timestamp="17"))
+    answer(signed_send(client, "POST", "/oauth/request_token", app, callback="oob", nonce="a" * 256))
+    answer(signed_send(client, "POST", "/oauth/request_token", app))
+    answer(signed_send(client, "POST", "/oauth/request_token", app, callback="oob", timestamp="1000000000"))
+    answer(signed_send(client, "POST", "/oauth/request_token", app, callback="oob", consumer_secret="wrong"))
+    answer(signed_send(client, "POST", "/oauth/request_token", app, callback="https://elsewhere.example.com/"))
+    answer(signed_send(client, "POST", "/oauth/request_token", app, callback="oob", params={"scope": "admin"}))
+    replayed = sign("POST", "/oauth/request_token", app, callback="oob")
+    raw("/oauth/request_token", replayed[1]["Authorization"])
+    answer(raw("/oauth/request_token", replayed[1]["Authorization"]))
+
+    request_token = factories.make_request_token(app)
+    request_token_authorize(request_token=request_token, user=alice)
+    answer(signed_send(client, "POST", "/oauth/access_token", app, token=request_token))
+    answer(signed_send(client, "POST", "/oauth/access_token", app, token=request_token, verifier="x" * 20))
+    account_suspend(user=alice, reason="billing")
+    request_token.refresh_from_db()
+    answer(signed_send(client, "POST", "/oauth/access_token", app, token=request_token,
+                       verifier=request_token.verifier))
+    account_suspend(user=owner, reason="terms")
+    answer(signed_send(client, "POST", "/oauth/request_token", app, callback="oob"))
+    consumer_revoke(consumer=app)
+    answer(signed_send(client, "POST", "/oauth/request_token", app, callback="oob"))
+
+    settings.DEBUG = False
+    for found in answers:
+        assert found in documented, found
+    assert len(set(answers)) == len(answers) == 22
+
+
+@pytest.fixture
+def developer_app(db):
+    owner = factories.make_user("printer-developer")
+    app = factories.make_consumer(owner, callback_url="https://printer.example.com/ready")
+    return app, owner, factories.make_user("alice")
+
+
+@pytest.fixture
+def rfc_credentials(db):
+    """The guide's example credentials (RFC 5849's), registered for real, with Aladdin's token."""
+    from docs.walkthrough import EXAMPLE_CREDENTIALS as c
+
+    owner = factories.make_user("Aladdin")
+    app = factories.make_consumer(owner)
+    app.client_id, app.client_secret = c["client_key"], c["client_secret"]
+    app.save()
+    token = factories.make_access_token(app, owner)
+    token.key, token.secret = c["token"], c["token_secret"]
+    token.save()
+    return owner
+
+
+@pytest.mark.live
+@pytest.mark.parametrize(("transport", "status"), [("header", 200), ("query", 200), ("body", 201)])
+def test_each_transport_example_works_when_pasted(client, live_server, rfc_credentials, transport, status):
+    command = text_of(guide(client, host=urlsplit(live_server.url).netloc), "id", f"transport-{transport}")
+    assert command.startswith("curl ") and live_server.url in command
+    result = subprocess.run(["bash", "-c", command + " --silent --write-out '\\n%{http_code}'"],
+                            capture_output=True, text=True, timeout=30)
+    body, _, code = result.stdout.rpartition("\n")
+    assert int(code) == status, body
+    if transport == "body":
+        assert json.loads(body)["name"] == "Desk lamp"
+
+
+INTERPRETERS = {"python": [os.sys.executable, "-c"], "node": ["node", "-e"], "ruby": ["ruby", "-e"],
+                "perl": ["perl", "-e"]}
+
+
+@pytest.mark.live
+@pytest.mark.interop
+@pytest.mark.parametrize("interpreter", list(INTERPRETERS))
+def test_each_language_example_works_as_shown(client, live_server, alice_with_a_lamp, interpreter):
+    app, token = alice_with_a_lamp
+    code = text_of(guide(client, host=urlsplit(live_server.url).netloc), "id", f"example-{interpreter}")
+    assert f"{live_server.url}/v2/products" in code
+    env = {**os.environ, "CLIENT_KEY": app.client_key, "CLIENT_SECRET": app.client_secret,
+           "TOKEN": token.key, "TOKEN_SECRET": token.secret}
+    interop = os.path.join(os.path.dirname(os.path.dirname(__file__)), "interop")  # its node_modules
+    result = subprocess.run([*INTERPRETERS[interpreter], code], cwd=interop, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "Lamp" in result.stdout, result.stdout
+
+
+@pytest.fixture
+def alice_with_a_lamp(db):
+    alice = factories.make_user("alice")
+    factories.make_product(alice, name="Lamp")
+    app = factories.make_consumer(factories.make_user("printer-developer"))
+    return app, factories.make_access_token(app, alice)

@@ -1,0 +1,134 @@
+"""The signature debugger on the app page and the opt-in base string in bad-signature 401s: what they
+show is what the verifier computes, for requests signed by an independent library (Authlib)."""
+import html
+import re
+from urllib.parse import urlencode
+
+import pytest
+from authlib.oauth1 import SIGNATURE_TYPE_BODY, SIGNATURE_TYPE_HEADER, SIGNATURE_TYPE_QUERY, ClientAuth
+from authlib.oauth1.rfc5849.signature import generate_signature_base_string
+from authlib.oauth1.rfc5849.wrapper import OAuth1Request
+
+from consumers.oauth1.bridge import BASE_STRING_PREFIX, INVALID
+from consumers.services import consumer_signature_debug_set
+from tests.factories import make_user
+
+FORM = "application/x-www-form-urlencoded"
+ODD_URL = "https://testserver/v2/products?page=1&q=desk%20lamp&plus=1%2B1&utf=caf%C3%A9&rep=1&rep=2&empty="
+
+
+def authlib_signed(app, token, method, url, signature_type=SIGNATURE_TYPE_HEADER, form=None, secret=None):
+    """(url, headers, body) signed by Authlib, and the base string Authlib computed for it."""
+    auth = ClientAuth(app.client_key, secret or app.client_secret, token.key, token.secret,
+                      signature_type=signature_type)
+    headers = {"Content-Type": FORM} if form is not None else {}
+    body = urlencode(form) if form is not None else ""
+    url, headers, body = auth.sign(method, url, headers, body)
+    body = body.decode() if isinstance(body, bytes) else body
+    base_string = generate_signature_base_string(OAuth1Request(method, url, body, headers))
+    return (url, headers, body), base_string
+
+
+def send(client, method, signed):
+    url, headers, body = signed
+    extra = {"HTTP_AUTHORIZATION": headers["Authorization"]} if "Authorization" in headers else {}
+    return client.generic(method, url.removeprefix("https://testserver"), data=body or "", secure=True,
+                          content_type=headers.get("Content-Type", "application/octet-stream"), **extra)
+
+
+def debugger(client, app, method, signed):
+    url, headers, body = signed
+    page = client.post(f"/apps/{app.pk}/", {"method": method, "url": url, "body": body or "",
+                                            "authorization": headers.get("Authorization", "")})
+    assert page.status_code == 200
+    text = page.content.decode()
+    shown = {name: html.unescape(value) for name, value in
+             re.findall(r'<code data-debug="([a-z_]+)">([^<]*)</code>', text)}
+    shown["verdict"] = re.sub(r"<[^>]+>|\s+", " ", re.search(r'id="debug-verdict">(.*?)</li>', text, re.S).group(1))
+    return shown, text
+
+
+@pytest.fixture
+def owner(client, developer, app):
+    client.force_login(developer)
+    return client
+
+
+@pytest.mark.parametrize(("method", "signature_type", "form"), [
+    ("GET", SIGNATURE_TYPE_HEADER, None),
+    ("GET", SIGNATURE_TYPE_QUERY, None),
+    ("POST", SIGNATURE_TYPE_BODY, {"name": "Desk lamp", "price": "12.50"}),
+    ("POST", SIGNATURE_TYPE_HEADER, {"name": "Café chair", "price": "40.00"}),
+])
+def test_the_debugger_computes_what_the_verifier_accepts(owner, app, alice_token, method, signature_type, form):
+    url = ODD_URL if method == "GET" else "https://testserver/v2/products"
+    signed, authlib_base_string = authlib_signed(app, alice_token, method, url, signature_type, form)
+
+    shown, page = debugger(owner, app, method, signed)
+    assert shown["base_string"] == authlib_base_string
+    assert shown["expected_signature"] == shown["sent_signature"]
+    assert "The signatures match." in shown["verdict"]
+    assert app.client_secret not in page and alice_token.secret not in page
+
+    assert send(owner, method, signed).status_code in (200, 201)  # the verifier agrees
+
+
+def test_a_wrong_secret_shows_a_different_signature_over_the_same_base_string(owner, app, alice_token):
+    signed, authlib_base_string = authlib_signed(app, alice_token, "GET", ODD_URL, secret="not-the-secret")
+    shown, _ = debugger(owner, app, "GET", signed)
+    assert shown["base_string"] == authlib_base_string
+    assert shown["expected_signature"] != shown["sent_signature"]
+    assert "The signatures differ." in shown["verdict"]
+
+
+def test_the_debugger_says_what_stops_it(owner, app):
+    page = owner.post(f"/apps/{app.pk}/", {"method": "GET", "url": "https://testserver/v2/products"})
+    assert "No oauth_ parameters in the header, the body or the query." in page.content.decode()
+
+
+def test_a_bad_signature_401_carries_the_base_string_only_when_the_owner_opted_in(owner, client, app, alice_token):
+    signed, authlib_base_string = authlib_signed(app, alice_token, "GET", ODD_URL, secret="not-the-secret")
+    refused = send(client, "GET", signed)
+    assert refused.status_code == 401 and refused.json()["additional"] == INVALID  # off by default
+
+    assert owner.post(f"/apps/{app.pk}/signature-debug", {"enabled": "on"}).status_code == 302
+    signed, authlib_base_string = authlib_signed(app, alice_token, "GET", ODD_URL, secret="not-the-secret")
+    refused = send(client, "GET", signed)
+    additional = refused.json()["additional"]
+    assert refused.status_code == 401 and additional.startswith(f"{INVALID} {BASE_STRING_PREFIX}")
+    base_string = additional.removeprefix(f"{INVALID} {BASE_STRING_PREFIX}")
+    assert base_string == authlib_base_string
+    shown, _ = debugger(owner, app, "GET", signed)
+    assert shown["base_string"] == base_string  # the debugger and the verifier agree
+    assert app.client_secret not in additional and alice_token.secret not in additional
+
+    assert owner.post(f"/apps/{app.pk}/signature-debug", {"enabled": "off"}).status_code == 302
+    signed, _ = authlib_signed(app, alice_token, "GET", ODD_URL, secret="not-the-secret")
+    assert send(client, "GET", signed).json()["additional"] == INVALID
+
+
+def test_the_token_endpoints_carry_it_too(client, app):
+    consumer_signature_debug_set(consumer=app, enabled=True)
+    auth = ClientAuth(app.client_key, "not-the-secret", redirect_uri="oob")
+    url, headers, body = auth.sign("POST", "https://testserver/oauth/request_token", {}, "")
+    base_string = generate_signature_base_string(OAuth1Request("POST", url, body, headers))
+    refused = client.post("/oauth/request_token", HTTP_AUTHORIZATION=headers["Authorization"], secure=True)
+    assert refused.status_code == 401
+    assert refused.json()["additional"] == f"{INVALID} {BASE_STRING_PREFIX}{base_string}"
+
+
+def test_only_the_owner_sees_the_debugger_and_the_switch(client, app, alice_token):
+    stranger = make_user("stranger")
+    client.force_login(stranger)
+    signed, _ = authlib_signed(app, alice_token, "GET", ODD_URL)
+    assert client.post(f"/apps/{app.pk}/", {"method": "GET", "url": signed[0]}).status_code == 404
+    assert client.post(f"/apps/{app.pk}/signature-debug", {"enabled": "on"}).status_code == 404
+    app.refresh_from_db()
+    assert app.signature_debug is False
+
+
+def test_the_switch_is_off_by_default_and_says_so(owner, app):
+    page = owner.get(f"/apps/{app.pk}/").content.decode()
+    assert re.search(r'id="signature-debug-state">off<', page)
+    followed = owner.post(f"/apps/{app.pk}/signature-debug", {"enabled": "on"}, follow=True).content.decode()
+    assert re.search(r'id="signature-debug-state">on<', followed)
