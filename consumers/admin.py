@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from access.client_address import client_address
 from accounts.policy import account_state
 from audit.admin_actions import apply_to_selected
-from consumers.forms import ConsumerAdminAddForm, ReviewNoteForm
+from consumers.forms import ConsumerAdminAddForm, ReviewNoteForm, SecretRotateForm
 from consumers.models import Consumer, ReviewStatus
 from consumers.secret_box import seal, unseal
 from consumers.services import (
@@ -56,17 +56,36 @@ def reinstate_clients(modeladmin, request, queryset):
                       lambda consumer, **who: consumer_reinstate(consumer=consumer, **who), "client(s) reinstated")
 
 
-@admin.action(description="Rotate the secret of the selected clients (shown once)", permissions=["change"])
+@admin.action(description="Rotate the secret of the selected clients (shown once)…", permissions=["change"])
 def rotate_client_secrets(modeladmin, request, queryset):
+    """Asks first, with the developer pages' choice of how long the old secret keeps working."""
+    form = SecretRotateForm(request.POST if "apply" in request.POST else None)
+    if not form.is_valid():
+        return _ask(modeladmin, request, queryset, form, "rotate", "Rotate the secret of the selected apps")
     shown = []
 
     def rotate(consumer, **who):
-        shown.append((consumer, consumer_secret_rotate(consumer=consumer, **who)))
+        shown.append((consumer, consumer_secret_rotate(consumer=consumer, overlap=form.cleaned_data["overlap"],
+                                                       **who)))
 
     apply_to_selected(modeladmin, request, queryset.filter(revoked_at__isnull=True), rotate, "secret(s) rotated")
     if not shown:
         return None
     return _show_secrets_once(request, shown)
+
+
+def _ask(modeladmin, request, queryset, form, verb, title):
+    """The intermediate page of an action that needs staff's choice before it runs."""
+    return TemplateResponse(request, "admin/consumers/consumer/confirm_action.html", {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "opts": modeladmin.model._meta,
+        "clients": queryset,
+        "form": form,
+        "verb": verb,
+        "action": request.POST["action"],
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    })
 
 
 def _review_action(status, verb):
@@ -81,16 +100,7 @@ def _review_action(status, verb):
                                                                       note=note, **who),
                               f"client(s) {verb}")
             return None
-        return TemplateResponse(request, "admin/consumers/consumer/review.html", {
-            **modeladmin.admin_site.each_context(request),
-            "title": f"{verb.capitalize()} the selected apps",
-            "opts": modeladmin.model._meta,
-            "clients": queryset,
-            "form": form,
-            "verb": verb,
-            "action": request.POST["action"],
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        })
+        return _ask(modeladmin, request, queryset, form, verb, f"{verb.capitalize()} the selected apps")
 
     action.__name__ = f"{verb}_clients"
     return admin.action(description=f"{verb.capitalize()} the selected apps (review)…",

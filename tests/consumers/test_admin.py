@@ -153,9 +153,26 @@ def test_editing_goes_through_the_service_and_is_audited(staff_client, staff, al
 # --- Actions: rotate, revoke, reinstate ----------------------------------------------------------------
 
 
+def test_rotate_asks_first_with_the_overlap_choice(staff_client, aladdin_key):
+    old = aladdin_key.client_secret
+    asked = staff_client.post(URL, {"action": "rotate_client_secrets", "_selected_action": [aladdin_key.pk]})
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "keeps working for 1 hour" in page and "stops working now" in page
+    assert Consumer.objects.get(pk=aladdin_key.pk).client_secret == old  # nothing rotated yet
+
+
+def test_rotate_with_an_overlap_keeps_the_old_secret_working_for_a_while(staff_client, client, aladdin_key):
+    response = act(staff_client, "rotate_client_secrets", aladdin_key, apply="1", overlap="1h")
+    assert response["Location"] == SECRETS
+    rotated = Consumer.objects.get(pk=aladdin_key.pk)
+    assert signed_send(client, "POST", "/oauth/request_token", aladdin_key, callback="oob").status_code == 200
+    assert signed_send(client, "POST", "/oauth/request_token", rotated, callback="oob").status_code == 200
+
+
 def test_rotate_shows_the_new_secret_once_and_the_old_one_stops(staff_client, staff, client, aladdin_key):
     old = aladdin_key.client_secret
-    response = act(staff_client, "rotate_client_secrets", aladdin_key)
+    response = act(staff_client, "rotate_client_secrets", aladdin_key, apply="1", overlap="0")
     assert response["Location"] == SECRETS
     rotated = Consumer.objects.get(pk=aladdin_key.pk)
     assert rotated.client_secret != old
