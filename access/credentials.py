@@ -1,4 +1,6 @@
-"""The credentials record every authentication scheme hands the views as `request.auth`."""
+"""The credentials record every authentication scheme hands the views as `request.auth`, and the name
+an account goes by in shared counters."""
+import hashlib
 from dataclasses import dataclass, field
 
 
@@ -8,3 +10,9 @@ class ApiCredentials:
     consumer: object  # consumers.models.Consumer
     scopes: tuple = field(default_factory=tuple)
     token: object = None  # the OAuth access token, None for Basic
+
+
+def account_name(username):
+    """An account's name in shared counters (rate limits): a digest of its username, which is known
+    before its id is (Basic) and may hold any character."""
+    return hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -35,6 +35,7 @@ from access.refusals import SharedStateUnavailable
 logger = logging.getLogger(__name__)
 
 TOMBSTONE = b"forgotten"
+PICKLED = b"\x80"  # how every pickle (protocol 2 and later) starts; a tagged snapshot starts with its tag
 TOMBSTONE_SECONDS = 10
 PRUNE_PROBABILITY = 0.01  # database nonces are also pruned by `manage.py prune_expired`
 SKIP_AFTER_TIMEOUT_SECONDS = 2.0
@@ -48,16 +49,25 @@ for i, key in ipairs(KEYS) do
 end
 return counts
 """
-# The first key a nonce (SET NX EX), the others counters as above, counted only for a fresh nonce.
-# Answers {0} for a nonce seen before, else 1 followed by the counts.
-CLAIM_AND_COUNT_SCRIPT = """
-if not redis.call('SET', KEYS[1], 1, 'EX', ARGV[1], 'NX') then return {0} end
-local answer = {1}
-for i = 2, #KEYS do
-  local count = redis.call('INCR', KEYS[i])
-  if count == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i]) end
-  answer[i] = count
+# A signed request's one round trip (`fetch_and_claim`). KEYS: the increments this process owes (n),
+# the values to read (m: snapshots, then counters), the nonce. ARGV: n, m, the owed periods, the
+# nonce's lifetime, the tagged counter's key around its tag, which value is the tagged snapshot.
+# Answers the m values, the tagged counter (nil when the snapshot has no tag), and 1 or 0 for the nonce.
+SIGNED_READ_SCRIPT = """
+local n, m = tonumber(ARGV[1]), tonumber(ARGV[2])
+for i = 1, n do
+  if redis.call('INCR', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], ARGV[2 + i]) end
 end
+local answer = {}
+for i = 1, m do answer[i] = redis.call('GET', KEYS[n + i]) end
+local tagged = answer[tonumber(ARGV[n + 6])]
+local counted = false
+if tagged and string.byte(tagged, 1) ~= 128 then
+  local bar = string.find(tagged, '|', 1, true)
+  if bar then counted = redis.call('GET', ARGV[n + 4] .. string.sub(tagged, 1, bar - 1) .. ARGV[n + 5]) end
+end
+answer[m + 1] = counted
+answer[m + 2] = redis.call('SET', KEYS[n + m + 1], 1, 'EX', ARGV[n + 3], 'NX') and 1 or 0
 return answer
 """
 
@@ -73,7 +83,7 @@ class _Redis:
     client = None
     owed = []  # (name, period) increments this process sends with its next read (`counters_add_later`)
     count = None  # the scripts, registered with the client
-    claim_and_count = None
+    signed_read = None
     skip_until = 0.0
     prefix = ""
 
@@ -94,7 +104,7 @@ class _Redis:
             cls.client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout,
                                               retry=Retry(NoBackoff(), 0))
             cls.count = cls.client.register_script(COUNT_SCRIPT)
-            cls.claim_and_count = cls.client.register_script(CLAIM_AND_COUNT_SCRIPT)
+            cls.signed_read = cls.client.register_script(SIGNED_READ_SCRIPT)
             cls.url, cls.skip_until = url, 0.0
         return cls.client
 
@@ -163,8 +173,9 @@ def fetch(*, snapshots=(), remembered=(), counters=()):
             return _from_database(list(remembered) + counters)
         found = {}
         for name, value in zip(pickled, values, strict=False):
-            if value is not None and value != TOMBSTONE:
-                found[name] = pickle.loads(value)
+            snapshot, _ = _snapshot_and_tag(value)
+            if snapshot is not None:
+                found[name] = snapshot
         for name, value in zip(counters, values[len(pickled):], strict=True):
             if value is not None:
                 found[name] = int(value)
@@ -201,13 +212,24 @@ def discard(names):
     caches[DATABASE_CACHE].delete_many(names)
 
 
-def snapshot_keep(name, value, seconds):
-    """Keep a snapshot unless one is there already (a tombstone included); best effort."""
+def snapshot_keep(name, value, seconds, tag=""):
+    """Keep a snapshot unless one is there already (a tombstone included); best effort. A `tag` (a
+    short word without "|") is kept readable in front of it, for `fetch_and_claim` to name a counter by."""
     if not redis_in_use():
         return
+    stored = (f"{tag}|".encode() if tag else b"") + pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
     with contextlib.suppress(_Unreachable):
-        _redis_call(lambda client: client.set(_key(name), pickle.dumps(value, pickle.HIGHEST_PROTOCOL),
-                                              ex=seconds, nx=True), "keep", optional=True)
+        _redis_call(lambda client: client.set(_key(name), stored, ex=seconds, nx=True), "keep", optional=True)
+
+
+def _snapshot_and_tag(value):
+    """(the snapshot, its tag or None) from a stored value; (None, None) for none or a tombstone."""
+    if value is None or value == TOMBSTONE:
+        return None, None
+    if value[:1] == PICKLED:
+        return pickle.loads(value), None
+    tag, _, pickled = value.partition(b"|")
+    return pickle.loads(pickled), tag.decode()
 
 
 def snapshots_forget(names):
@@ -318,22 +340,59 @@ def nonce_claim(kind, digest, seconds):
     return True
 
 
-def nonce_claim_and_count(kind, digest, seconds, counters):
-    """`nonce_claim`, then (for a fresh nonce) `counters_add` of the (name, period) `counters`: one
-    atomic round trip on Redis. Returns (fresh, counts); counts is None where the store cannot do both
-    in one step (the database), and the caller counts with `counters_add` when it needs to."""
-    counters = list(counters)
-    if redis_in_use():
-        def claim_and_count(client):
-            names = [_key(f"{kind}:{digest}")] + [_key(name) for name, _ in counters]
-            return _Redis.claim_and_count(names, [seconds] + [period for _, period in counters], client=client)
+def fetch_and_claim(*, snapshots, counters, tagged_counter, nonce):
+    """`fetch` for a signed request, and its nonce claimed, in one round trip on Redis.
 
-        try:
-            answer = _redis_call(claim_and_count, "nonce")
-        except _Unreachable:
-            raise SharedStateUnavailable() from None
-        return (False, None) if answer[0] == 0 else (True, answer[1:])
-    return nonce_claim(kind, digest, seconds), None
+    `tagged_counter` is (a snapshot's name, a counter name with "{tag}" in it): that counter, named
+    after the snapshot's tag, is read too (the account a token acts for). `nonce` is (kind, digest,
+    seconds), claimed before the signature is checked: release it with `nonce_release` if the
+    request turns out bad, so strangers leave nothing behind.
+
+    Returns (found, fresh, tag). Without Redis nothing is read or claimed: `fresh` is None (claim the
+    nonce with `nonce_claim` once the request is good; count with `counters_add`).
+    """
+    snapshots, counters = list(snapshots), list(counters)
+    if not redis_in_use():
+        return {}, None, None
+    owed = _Redis.owed[:]
+    del _Redis.owed[:]
+    kind, digest, seconds = nonce
+    tagged_name, template = tagged_counter or (None, "")
+    prefix, _, suffix = template.partition("{tag}")
+
+    def read(client):
+        keys = ([_key(name) for name, _ in owed] + [_key(name) for name in snapshots + counters]
+                + [_key(f"{kind}:{digest}")])
+        arguments = [len(owed), len(snapshots) + len(counters), *[period for _, period in owed], seconds,
+                     _key(prefix), suffix, snapshots.index(tagged_name) + 1 if tagged_counter else 0]
+        return _Redis.signed_read(keys, arguments, client=client)
+
+    try:
+        answer = _redis_call(read, "read")
+    except _Unreachable:
+        for name, period in owed:
+            _database_increment(name, period)
+        raise SharedStateUnavailable() from None  # the nonce cannot be claimed anywhere else
+    found, tag = {}, None
+    for name, value in zip(snapshots, answer, strict=False):
+        snapshot, snapshot_tag = _snapshot_and_tag(value)
+        if snapshot is not None:
+            found[name] = snapshot
+            if name == tagged_name:
+                tag = snapshot_tag
+    for name, value in zip(counters, answer[len(snapshots):], strict=False):
+        if value is not None:
+            found[name] = int(value)
+    if tag is not None and tagged_counter:
+        found[template.format(tag=tag)] = int(answer[-2] or 0)
+    return found, bool(answer[-1]), tag
+
+
+def nonce_release(kind, digest):
+    """Forget a nonce claimed for a request that turned out bad (`fetch_and_claim`)."""
+    if redis_in_use():
+        with contextlib.suppress(_Unreachable):
+            _redis_call(lambda client: client.delete(_key(f"{kind}:{digest}")), "nonce")
 
 
 def nonces_load(kind, digests, seconds):

@@ -1,12 +1,11 @@
 """Rate limits per client key and per account, counted in the shared store so every worker sees one count.
 
-Fixed windows. Counted only once the credentials are verified, so a stranger cannot spend someone
-else's budget, and at no round trip of their own where a scheme can help: Basic reads the counts with
-the credentials and the increments travel with the worker's next read (`counters_add_later`); a signed
-request's counts are added with its nonce, atomically. The tightest limit is noted on the request
-for the `X-RateLimit-*` headers. An account is counted by its username.
+Fixed windows. Counted only once the credentials are verified and the request has passed the gate and
+its scope check, so a stranger cannot spend someone else's budget; and at no round trip of its own
+where the scheme can help: it reads the counts with the credentials (`RateCounts`), and the increment
+travels with the worker's next read (`counters_add_later`). The tightest limit is noted on the request
+for the `X-RateLimit-*` headers. An account is counted by its name (`access.credentials.account_name`).
 """
-import hashlib
 import math
 import time
 
@@ -14,9 +13,8 @@ from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
-from access.refusals import InvalidCredentials
-from access.shared_state import counters_add, counters_add_later, nonce_claim_and_count
-from consumers.oauth1.nonces import REPLAYED
+from access.credentials import account_name
+from access.shared_state import counters_add, counters_add_later
 
 SCOPES = ("client_key", "account")
 
@@ -28,12 +26,11 @@ class ApiRateThrottle(BaseThrottle):
         self.wait_seconds = None
 
     def allow_request(self, request, view):
-        counted = getattr(request, "rate_counted", None)  # counted with the nonce (`admit_with_nonce`)
-        if counted is not None:
-            return self.judge(request, *counted)
         read = getattr(request, "rate_read", None)  # read with the credentials (`RateCounts`)
         if read is not None:
-            return read.count(self, request)
+            now, limits, counts = read
+            counters_add_later(_counter_names(now, limits))
+            return self.judge(request, now, limits, counts)
         return self.count(request, _identities(request.auth, getattr(request, "user", None)))
 
     def count(self, request, identities):
@@ -64,51 +61,25 @@ class ApiRateThrottle(BaseThrottle):
 
 
 class RateCounts:
-    """The rate counters of a client key and an account known before the credentials are verified
-    (Basic): their names go into the scheme's one read (`names`), their counts come out of it
-    (`read_from`), and the request is counted with the worker's next read (`count`)."""
+    """A request's rate counters, read along with its credentials: their names go into the scheme's one
+    read (`names`; `account_template` names the account's counter by a snapshot's tag where the
+    account is not known before), the counts come out of it (`read_from`), and the throttle counts
+    the request with the worker's next read."""
 
-    def __init__(self, *, client_key, username):
+    def __init__(self, *, client_key, username=None):
         self.now = time.time()
-        self.limits = list(_limits_for({"client_key": client_key, "account": _account(username)}))
-        self.names = [name for name, _ in _counter_names(self.now, self.limits)]
+        self.client_key = client_key
+        identities = {"client_key": client_key, "account": account_name(username) if username else None}
+        self.names = [name for name, _ in _counter_names(self.now, _limits_for(identities))]
+        account_limits = list(_limits_for({"account": "{tag}"}))
+        self.account_template = _counter_names(self.now, account_limits)[0][0] if account_limits else None
 
-    def read_from(self, request, found):
-        self.counts = [int(found.get(name) or 0) + 1 for name in self.names]
-        request.rate_read = self
-
-    def count(self, throttle, request):
-        counters_add_later(_counter_names(self.now, self.limits))
-        return throttle.judge(request, self.now, self.limits, self.counts)
-
-
-def admit_with_nonce(request, user, credentials, replay_guard):
-    """Claim a signed request's nonce and, on Redis, count its rate limits in the same round trip (the
-    verdict waits for the throttle, after the scope check). `InvalidCredentials` for a replay."""
-    now = time.time()
-    limits = list(_limits_for(_identities(credentials, user)))
-    fresh, counts = nonce_claim_and_count(*replay_guard, _counter_names(now, limits))
-    if not fresh:
-        raise InvalidCredentials(REPLAYED)
-    if counts is not None:
-        request.rate_counted = (now, limits, counts)
-
-
-def _identities(credentials, user):
-    consumer = getattr(credentials, "consumer", None)
-    return {
-        "client_key": consumer.client_id if consumer is not None else None,
-        "account": _account(user.get_username()) if user is not None and user.is_authenticated else None,
-    }
-
-
-def _account(username):
-    """An account's counter identity: its username, hashed (any characters may be in it)."""
-    return hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-
-
-def _counter_names(now, limits):
-    return [(f"throttle:{scope}:{ident}:{int(now // period)}", period) for scope, ident, _, period in limits]
+    def read_from(self, request, found, *, username):
+        """Note the counts for the throttle, when every counter of this request was read."""
+        limits = list(_limits_for({"client_key": self.client_key, "account": account_name(username)}))
+        names = [name for name, _ in _counter_names(self.now, limits)]
+        if all(name in self.names or name in found for name in names):
+            request.rate_read = (self.now, limits, [int(found.get(name) or 0) + 1 for name in names])
 
 
 def throttle_client_key(request, consumer):
@@ -116,6 +87,18 @@ def throttle_client_key(request, consumer):
     throttle = ApiRateThrottle()
     if not throttle.count(request, {"client_key": consumer.client_id}):
         raise Throttled(wait=throttle.wait())
+
+
+def _identities(credentials, user):
+    consumer = getattr(credentials, "consumer", None)
+    return {
+        "client_key": consumer.client_id if consumer is not None else None,
+        "account": account_name(user.get_username()) if user is not None and user.is_authenticated else None,
+    }
+
+
+def _counter_names(now, limits):
+    return [(f"throttle:{scope}:{ident}:{int(now // period)}", period) for scope, ident, _, period in limits]
 
 
 def _limits_for(identities):

@@ -35,9 +35,9 @@ def remembered_in(found, kind, key):
     return found.get(snapshot_key(kind, key))
 
 
-def remember(kind, key, value):
-    """`value` None remembers the key as unknown."""
-    snapshot_keep(snapshot_key(kind, key), UNKNOWN if value is None else value, SNAPSHOT_SECONDS)
+def remember(kind, key, value, tag=""):
+    """`value` None remembers the key as unknown; `tag`: see `access.shared_state.snapshot_keep`."""
+    snapshot_keep(snapshot_key(kind, key), UNKNOWN if value is None else value, SNAPSHOT_SECONDS, tag=tag)
 
 
 def forget(kind, keys):

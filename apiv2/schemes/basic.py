@@ -68,6 +68,6 @@ class ClientKeyBasicAuthentication(Scheme):
         if user is None:
             raise InvalidCredentials()
         refuse_if(gate(client=consumer, user=user, scheme=BASIC))
-        rate.read_from(request, found)
+        rate.read_from(request, found, username=user.get_username())
         consumer_mark_used(consumer=consumer)
         return user, ApiCredentials(scheme=BASIC, consumer=consumer, scopes=tuple(consumer.scope_list))

@@ -4,11 +4,14 @@ Read and verified by the oauthlib bridge (`consumers.oauth1.bridge`), then judge
 token's user is the acting user.
 """
 from access.credentials import ApiCredentials
-from access.refusals import InvalidCredentials
+from access.refusals import InvalidCredentials, Refusal
+from access.shared_state import fetch_and_claim, nonce_release
 from apiv2.schemes import Scheme, refuse_if
-from apiv2.throttling import admit_with_nonce
+from apiv2.throttling import RateCounts
 from consumers.gate import OAUTH1, gate
 from consumers.oauth1 import bridge
+from consumers.oauth1.nonces import REPLAYED, nonce_record
+from consumers.oauth1.selectors import resource_snapshot_names
 from consumers.oauth1.services import access_token_mark_used
 from consumers.services import consumer_mark_used
 
@@ -28,15 +31,36 @@ class OAuth1Authentication(Scheme):
         oauth_request = bridge.read(request._request)
         if oauth_request is None:
             return None
-        consumer, access_token, replay_guard = bridge.verify_resource_request(oauth_request)
+        replay_guard = bridge.check_resource_request(oauth_request)
+        # The client's and the token's snapshots, the rate counters and the nonce's claim in one round
+        # trip (a warm request's only one); a claim for a request that turns out bad is given back.
+        snapshots = resource_snapshot_names(consumer_key=oauth_request.client_key,
+                                            token_key=oauth_request.resource_owner_key)
+        rate = RateCounts(client_key=oauth_request.client_key)
+        found, fresh, _ = fetch_and_claim(
+            snapshots=snapshots, counters=rate.names, nonce=replay_guard,
+            tagged_counter=(snapshots[1], rate.account_template) if rate.account_template else None)
+        try:
+            consumer, access_token = bridge.verify_resource_request(oauth_request, found=found)
+        except Refusal:
+            if fresh:
+                nonce_release(*replay_guard[:2])
+            raise
+        if fresh is None:  # no Redis: the nonce is claimed now that the request is known good
+            refuse_if(nonce_record(consumer_key=oauth_request.client_key, token=oauth_request.resource_owner_key,
+                                   timestamp=oauth_request.timestamp, nonce=oauth_request.nonce))
+        elif not fresh:
+            raise InvalidCredentials(REPLAYED)
+        user = access_token.user
+        refuse_if(oauth1_gate(client=consumer, user=user))
+        if fresh is not None:  # the counts were read with the credentials; else the throttle reads them
+            rate.read_from(request, found, username=user.get_username())
+        consumer_mark_used(consumer=consumer)
+        access_token_mark_used(access_token=access_token)
         credentials = ApiCredentials(
             scheme=OAUTH1, consumer=consumer, scopes=tuple(access_token.scope_list), token=access_token
         )
-        admit_with_nonce(request, access_token.user, credentials, replay_guard)
-        refuse_if(oauth1_gate(client=consumer, user=access_token.user))
-        consumer_mark_used(consumer=consumer)
-        access_token_mark_used(access_token=access_token)
-        return access_token.user, credentials
+        return user, credentials
 
 
 class OAuth1TokenChallenge(Scheme):

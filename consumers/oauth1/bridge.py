@@ -174,23 +174,31 @@ class _Secrets:
         self.client_secret, self.resource_owner_secret = client_secret, resource_owner_secret
 
 
-def verify_resource_request(oauth_request):
-    """(client, access token, replay guard) of a signed API request (RFC 5849 §3.2) whose signature
-    and token are good; `InvalidCredentials` otherwise, never saying which of key, token or secret was
-    wrong. The caller claims the nonce with the replay guard (`nonces.replay_guard`), so that it can
-    do so in the same round trip as its own writes (the API counts rate limits with it).
-
-    The client and the token are loaded together (one round trip, or one query); an unknown one is
-    checked against a dummy secret, so the answer time does not tell which keys exist.
-    """
+def check_resource_request(oauth_request):
+    """The checks of a signed API request that need no storage (RFC 5849 §3.1, §3.2): mandatory
+    parameters well formed (400), an access token, a timestamp within the window (401). Returns the
+    request's replay guard (`nonces.replay_guard`): the caller claims the nonce, so that it can do so
+    in the same round trip as its own reads."""
     _raise_if(mandatory_violation(oauth_request, validator))  # oauthlib's endpoints check their own
     if not oauth_request.resource_owner_key:
         raise InvalidCredentials("API requests must be signed with an access token (oauth_token).")
     if not validator.check_access_token(oauth_request.resource_owner_key):
         raise InvalidCredentials(INVALID)
     _raise_if(timestamp_refusal(oauth_request.timestamp))
+    return replay_guard(consumer_key=oauth_request.client_key, token=oauth_request.resource_owner_key,
+                        timestamp=oauth_request.timestamp, nonce=oauth_request.nonce)
+
+
+def verify_resource_request(oauth_request, found=None):
+    """(client, access token) of a checked signed API request (`check_resource_request`) whose
+    signature and token are good; `InvalidCredentials` otherwise, never saying which of key, token or
+    secret was wrong. `found`: what the caller read of `selectors.resource_snapshot_names`.
+
+    The client and the token are loaded together (one round trip, or one query); an unknown one is
+    checked against a dummy secret, so the answer time does not tell which keys exist.
+    """
     consumer, access_token = selectors.resource_credentials(
-        consumer_key=oauth_request.client_key, token_key=oauth_request.resource_owner_key)
+        consumer_key=oauth_request.client_key, token_key=oauth_request.resource_owner_key, found=found)
     token_secret = access_token.secret if access_token is not None else DUMMY_SECRET
     # Every candidate is tried, real or dummy, so the time does not tell whether an overlap is on.
     secrets = consumer.secrets_in_force() if consumer is not None else ()
@@ -200,9 +208,7 @@ def verify_resource_request(oauth_request):
         raise bad_signature(oauth_request, consumer)
     if consumer is None or access_token is None:
         raise InvalidCredentials(INVALID)
-    guard = replay_guard(consumer_key=oauth_request.client_key, token=oauth_request.resource_owner_key,
-                         timestamp=oauth_request.timestamp, nonce=oauth_request.nonce)
-    return consumer, access_token, guard
+    return consumer, access_token
 
 
 def verify_request_token_request(oauth_request):

@@ -1,9 +1,10 @@
 """Reads of OAuth 1.0a tokens. Each returns only tokens that may still be used, or None."""
 from django.db.models import F
 
+from access.credentials import account_name
 from access.shared_state import redis_in_use
 from accounts.policy import attach_loaded_state
-from consumers.lookup_cache import ACCESS_TOKEN, CONSUMER, UNKNOWN, remember, remembered
+from consumers.lookup_cache import ACCESS_TOKEN, CONSUMER, UNKNOWN, remember, remembered, remembered_in, snapshot_key
 from consumers.oauth1.models import AccessToken, RequestToken
 from consumers.selectors import consumer_load, consumer_prepare, owner_columns
 
@@ -44,15 +45,26 @@ def access_token_get(*, consumer_key, key):
     return _of_client(token, consumer_key)
 
 
-def resource_credentials(*, consumer_key, token_key):
-    """(client, access token) for a signed API request: both from one cache round trip, or both from
-    one query without Redis; (None, None) unless the live token belongs to that client.
+def resource_snapshot_names(*, consumer_key, token_key):
+    """The names under which `resource_credentials` finds its snapshots, for a caller that reads them
+    itself along with its own (`found`); the token's snapshot carries its account's name as its tag."""
+    return [snapshot_key(CONSUMER, consumer_key), snapshot_key(ACCESS_TOKEN, token_key)]
+
+
+def resource_credentials(*, consumer_key, token_key, found=None):
+    """(client, access token) for a signed API request: both from one cache round trip (or from
+    `found`, what the caller read of `resource_snapshot_names`), or both from one query without
+    Redis; (None, None) unless the live token belongs to that client.
 
     An unknown token ends the lookup (its request is refused as unknown whatever the client), so
     known and unknown keys cost the same lookups and the answer time does not tell them apart.
     """
     if redis_in_use():
-        consumer, token = remembered((CONSUMER, consumer_key), (ACCESS_TOKEN, token_key))
+        if found is None:
+            consumer, token = remembered((CONSUMER, consumer_key), (ACCESS_TOKEN, token_key))
+        else:
+            consumer = remembered_in(found, CONSUMER, consumer_key)
+            token = remembered_in(found, ACCESS_TOKEN, token_key)
         token = _of_client(_access_token_load(token_key) if token is None else token, consumer_key)
         if token is None:
             return None, None
@@ -96,7 +108,7 @@ def _access_token_load(key):
     token = _access_token_queryset().filter(key=key).first()
     if token is not None:
         _access_token_prepare(token)
-    remember(ACCESS_TOKEN, key, token)
+    remember(ACCESS_TOKEN, key, token, tag=account_name(token.user.get_username()) if token is not None else "")
     return token
 
 
