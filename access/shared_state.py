@@ -49,6 +49,17 @@ for i, key in ipairs(KEYS) do
 end
 return counts
 """
+# A read that first sends what this process owes. KEYS: the owed counters (n), then the values to read.
+# ARGV: n, the owed periods. Answers the values read.
+OWED_THEN_READ_SCRIPT = """
+local n = tonumber(ARGV[1])
+for i = 1, n do
+  if redis.call('INCR', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], ARGV[1 + i]) end
+end
+local answer = {}
+for i = n + 1, #KEYS do answer[i - n] = redis.call('GET', KEYS[i]) end
+return answer
+"""
 # A signed request's one round trip (`fetch_and_claim`). KEYS: the increments this process owes (n),
 # the values to read (m: snapshots, then counters), the nonce. ARGV: n, m, the owed periods, the
 # nonce's lifetime, the tagged counter's key around its tag, which value is the tagged snapshot.
@@ -84,6 +95,7 @@ class _Redis:
     owed = []  # (name, period) increments this process sends with its next read (`counters_add_later`)
     count = None  # the scripts, registered with the client
     signed_read = None
+    owed_then_read = None
     skip_until = 0.0
     prefix = ""
 
@@ -105,6 +117,7 @@ class _Redis:
                                               retry=Retry(NoBackoff(), 0))
             cls.count = cls.client.register_script(COUNT_SCRIPT)
             cls.signed_read = cls.client.register_script(SIGNED_READ_SCRIPT)
+            cls.owed_then_read = cls.client.register_script(OWED_THEN_READ_SCRIPT)
             cls.url, cls.skip_until = url, 0.0
         return cls.client
 
@@ -158,12 +171,8 @@ def fetch(*, snapshots=(), remembered=(), counters=()):
             names = [_key(name) for name in pickled + counters]
             if not owed:
                 return client.mget(names)
-            pipeline = client.pipeline(transaction=False)
-            for name, period in owed:
-                pipeline.incr(_key(name))
-                pipeline.expire(_key(name), period, nx=True)
-            pipeline.mget(names)
-            return pipeline.execute()[-1]
+            return _Redis.owed_then_read([_key(name) for name, _ in owed] + names,
+                                         [len(owed), *[period for _, period in owed]], client=client)
 
         try:
             values = _redis_call(read, "read", optional=True)
