@@ -63,7 +63,8 @@ screenshots: $(STAMP) chromium node_modules/.package-lock.json
 
 # Load on loopback with wrk against gunicorn with production settings; prints a table and JSON.
 # BENCH_MODE=large then seeds 100,000 access tokens and 1,000,000 nonces and measures OAuth again.
-# BENCH_SECONDS per scenario and round, BENCH_ROUNDS rounds (the median counts).
+# BENCH_SECONDS per scenario and round, BENCH_ROUNDS rounds (default 9; each ratio is the median of the
+# rounds' side-by-side ratios to the reference).
 bench: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m pip install --quiet -r requirements-bench.txt
