@@ -169,3 +169,9 @@ def test_revoked_key_is_refused_by_the_api(client, aladdin, aladdin_key, passwor
     response = client.get("/v2/products", HTTP_AUTHORIZATION=factories.basic_header(aladdin.username, password),
                           HTTP_X_CLIENT_KEY=aladdin_key.client_key)
     assert response.status_code == 403 and response.json()["message"] == "Invalid client key"
+
+
+def test_the_app_page_title_is_the_apps_name(developer, aladdin_key):
+    page = developer.get(f"/apps/{aladdin_key.pk}/").content.decode()
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title == f"{aladdin_key.name} · API platform"
