@@ -8,10 +8,11 @@ OAuth rules (`consumers.oauth1.policy`) about what it verified.
 Order of answers: malformed request (400) -> bad signature, key, token or nonce (401); then the
 callers' gate (403) and callback and scope rules (400/403).
 """
+import hmac
 from contextlib import contextmanager
 from urllib.parse import parse_qsl
 
-from oauthlib.common import Request, safe_string_equals, urldecode, urlencode
+from oauthlib.common import Request, urldecode, urlencode
 from oauthlib.oauth1 import (
     SIGNATURE_HMAC_SHA1,
     AccessTokenEndpoint,
@@ -134,7 +135,8 @@ def _unescaped(pair):
 
 def signature_base_string(oauth_request):
     """The HMAC-SHA1 signature base string of a request (RFC 5849 §3.4.1): the same three steps, on the
-    same parameters, as oauthlib's `verify_hmac_sha1` takes in `signature_valid`."""
+    same parameters, as oauthlib's `verify_hmac_sha1` takes; the verifier (`signatures_match`) and the
+    debugger both sign this one."""
     with oauthlib_errors():
         normalized = signature.normalize_parameters(oauth_request.params)
         return signature.signature_base_string(
@@ -149,22 +151,18 @@ def bad_signature(oauth_request, consumer):
     return InvalidCredentials(f"{INVALID} {BASE_STRING_PREFIX}{signature_base_string(oauth_request)}")
 
 
-def signature_valid(oauth_request, client_secret, resource_owner_secret):
-    """Does the request's signature match these secrets? (RFC 5849 §3.4, constant-time)"""
-    return signatures_match(oauth_request, (client_secret,), resource_owner_secret)[0]
-
-
 def signatures_match(oauth_request, client_secrets, resource_owner_secret):
     """For each client secret, does the request's signature match it? The base string is computed
     once (`signature_base_string`, as the debugger shows it), then signed with each secret by
-    oauthlib's public functions and compared in constant time."""
+    oauthlib's public functions and compared in constant time (`hmac.compare_digest`, in C)."""
     if oauth_request.signature_method == SIGNATURE_HMAC_SHA1:
         base_string = signature_base_string(oauth_request)
         expected = [signature.sign_hmac_sha1_with_client(base_string, _Secrets(secret, resource_owner_secret))
                     for secret in client_secrets]
     else:
         expected = [signature.sign_plaintext(secret, resource_owner_secret) for secret in client_secrets]
-    return [safe_string_equals(candidate, oauth_request.signature or "") for candidate in expected]
+    sent = (oauth_request.signature or "").encode("utf-8", "surrogatepass")
+    return [hmac.compare_digest(candidate.encode(), sent) for candidate in expected]
 
 
 class _Secrets:

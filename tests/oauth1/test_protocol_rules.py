@@ -146,3 +146,13 @@ def test_token_responses_carry_scope_and_no_other_oauth_parameter(client, develo
     access = dict(parse_qsl(response.content.decode()))
     assert set(access) == {"oauth_token", "oauth_token_secret", "scope"}, access
     assert access["scope"] == "products:read"
+
+
+def test_a_signature_outside_ascii_is_a_bad_signature_not_a_500(client, app, alice_token):
+    from urllib.parse import quote
+
+    _, headers, _ = sign("GET", "/v2/products", app, token=alice_token)
+    pairs = [part.strip() for part in headers["Authorization"][len("OAuth "):].split(",")]
+    query = "&".join(pair.replace('"', "") for pair in pairs if not pair.startswith("oauth_signature="))
+    response = get(client, query=f"{query}&oauth_signature={quote('é€')}")
+    assert_json_error(response, 401)

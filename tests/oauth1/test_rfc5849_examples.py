@@ -87,7 +87,7 @@ def verified(endpoint_class, django_request, is_token_request=False):
         token_secret = validator.get_request_token_secret(client_key, token, oauth_request)
     assert is_token_request == (endpoint_class is AccessTokenEndpoint)
     client_secret = validator.get_client_secret(client_key, oauth_request)
-    return oauth_request, bridge.signature_valid(oauth_request, client_secret, token_secret)
+    return oauth_request, bridge.signatures_match(oauth_request, (client_secret,), token_secret)[0]
 
 
 def base_string(oauth_request):
