@@ -18,6 +18,12 @@ class Refusal(Exception):
         super().__init__(self.code)
 
 
+def refuse_if(refusal):
+    """Raise `refusal` unless it is None: for rules that answer with a refusal or nothing."""
+    if refusal is not None:
+        raise refusal
+
+
 class MalformedRequest(Refusal):
     """The request itself is wrong (a protocol rule, an unknown scope name); `additional` says what to fix."""
 

@@ -164,8 +164,7 @@ def fetch(*, snapshots=(), remembered=(), counters=()):
     """
     pickled, counters = list(snapshots) + list(remembered), list(counters)
     if redis_in_use():
-        owed = _Redis.owed[:]
-        del _Redis.owed[:]
+        owed = _take_owed()
 
         def read(client):
             names = [_key(name) for name in pickled + counters]
@@ -177,8 +176,7 @@ def fetch(*, snapshots=(), remembered=(), counters=()):
         try:
             values = _redis_call(read, "read", optional=True)
         except _Unreachable:
-            for name, period in owed:  # never lost: counted where the counts are read meanwhile
-                _database_increment(name, period)
+            _count_in_database(owed)
             return _from_database(list(remembered) + counters)
         found = {}
         for name, value in zip(pickled, values, strict=False):
@@ -292,6 +290,18 @@ def counters_add(keys_with_periods):
             return _redis_call(increment, "count")
         except _Unreachable:
             pass
+    return _count_in_database(keys_with_periods)
+
+
+def _take_owed():
+    """The increments this process owes, handed to the read that sends them."""
+    owed = _Redis.owed[:]
+    del _Redis.owed[:]
+    return owed
+
+
+def _count_in_database(keys_with_periods):
+    """Where counts go when Redis cannot take them: never lost, counted where they are read meanwhile."""
     return [_database_increment(name, period) for name, period in keys_with_periods]
 
 
@@ -303,8 +313,7 @@ def counters_add_later(keys_with_periods):
     if redis_in_use():
         _Redis.owed.extend(keys_with_periods)
         return
-    for name, period in keys_with_periods:
-        _database_increment(name, period)
+    _count_in_database(keys_with_periods)
 
 
 def _database_increment(name, period):
@@ -357,14 +366,13 @@ def fetch_and_claim(*, snapshots, counters, tagged_counter, nonce):
     seconds), claimed before the signature is checked: release it with `nonce_release` if the
     request turns out bad, so strangers leave nothing behind.
 
-    Returns (found, fresh, tag). Without Redis nothing is read or claimed: `fresh` is None (claim the
+    Returns (found, fresh). Without Redis nothing is read or claimed: `fresh` is None (claim the
     nonce with `nonce_claim` once the request is good; count with `counters_add`).
     """
     snapshots, counters = list(snapshots), list(counters)
     if not redis_in_use():
-        return {}, None, None
-    owed = _Redis.owed[:]
-    del _Redis.owed[:]
+        return {}, None
+    owed = _take_owed()
     kind, digest, seconds = nonce
     tagged_name, template = tagged_counter or (None, "")
     prefix, _, suffix = template.partition("{tag}")
@@ -379,8 +387,7 @@ def fetch_and_claim(*, snapshots, counters, tagged_counter, nonce):
     try:
         answer = _redis_call(read, "read")
     except _Unreachable:
-        for name, period in owed:
-            _database_increment(name, period)
+        _count_in_database(owed)
         raise SharedStateUnavailable() from None  # the nonce cannot be claimed anywhere else
     found, tag = {}, None
     for name, value in zip(snapshots, answer, strict=False):
@@ -394,7 +401,7 @@ def fetch_and_claim(*, snapshots, counters, tagged_counter, nonce):
             found[name] = int(value)
     if tag is not None and tagged_counter:
         found[template.format(tag=tag)] = int(answer[-2] or 0)
-    return found, bool(answer[-1]), tag
+    return found, bool(answer[-1])
 
 
 def nonce_release(kind, digest):

@@ -9,6 +9,7 @@ from accounts.models import AccountStateChange, BalanceEntry
 from accounts.policy import account_state
 from accounts.selectors import account_balance_due
 from accounts.services import (
+    NothingOwed,
     account_charge,
     account_lock_for_unpaid_balance,
     account_record_payment,
@@ -38,17 +39,15 @@ class AccountStateChangeInline(admin.TabularInline):
 
 @admin.action(description="Lock API access for an unpaid balance", permissions=["change"])
 def lock_for_unpaid_balance(modeladmin, request, queryset):
-    """Only accounts that owe something; the others are named and left alone (a lock without a
-    balance needs a note: `manage.py suspend USERNAME --billing --note WHY`)."""
-    owing = [user for user in queryset if account_balance_due(user) > 0]
-    skipped = sorted(user.get_username() for user in queryset if user not in owing)
+    """Only accounts that owe something (`account_lock_for_unpaid_balance` decides); the others are
+    named and left alone (a lock without a balance needs a note: `manage.py suspend USERNAME --billing
+    --note WHY`)."""
 
     def lock(user, actor, ip):
         account_lock_for_unpaid_balance(user=user, changed_by=actor, ip=ip)
 
-    if owing:
-        apply_to_selected(modeladmin, request, User.objects.filter(pk__in=[u.pk for u in owing]), lock,
-                          "account(s) locked")
+    left_alone = apply_to_selected(modeladmin, request, queryset, lock, "account(s) locked", skip=NothingOwed)
+    skipped = sorted(user.get_username() for user in left_alone)
     if skipped:
         modeladmin.message_user(
             request, f"Not locked, nothing is owed: {', '.join(skipped)}. To lock anyway, say why with "

@@ -7,8 +7,7 @@ from django.http import HttpResponse
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from access.refusals import MalformedRequest
-from apiv2.schemes import refuse_if
+from access.refusals import MalformedRequest, refuse_if
 from apiv2.schemes.oauth1 import OAuth1TokenChallenge, oauth1_gate
 from apiv2.throttling import RateLimitHeadersMixin, throttle_client_key
 from consumers.oauth1 import bridge

@@ -20,7 +20,7 @@ from accounts.policy import account_state
 from audit.admin_actions import apply_to_selected
 from consumers.forms import ConsumerAdminAddForm, ReviewNoteForm, SecretRotateForm
 from consumers.models import Consumer, ReviewStatus
-from consumers.secret_box import seal, unseal
+from consumers.secrets_once import secrets_keep, secrets_take
 from consumers.services import (
     consumer_register,
     consumer_reinstate,
@@ -30,16 +30,14 @@ from consumers.services import (
     consumer_update,
 )
 
-SECRETS_TO_SHOW = "consumers:secrets-to-show-once"
-
 
 def _who(request):
     return {"actor": request.user, "ip": client_address(request)}
 
 
 def _show_secrets_once(request, shown):
-    """Keep (client, secret) pairs for the next secrets page, sealed; return the redirect to it."""
-    request.session[SECRETS_TO_SHOW] = [[consumer.pk, seal(secret)] for consumer, secret in shown]
+    """Keep (client, secret) pairs for the next secrets page (`consumers.secrets_once`); the redirect."""
+    secrets_keep(request.session, "admin", shown)
     return HttpResponseRedirect(reverse("admin:consumers_consumer_secrets"))
 
 
@@ -177,9 +175,9 @@ class ConsumerAdmin(admin.ModelAdmin):
     def secrets_view(self, request):
         """GET only, after the redirect: shows the waiting secrets and forgets them, so a reload
         shows none."""
-        waiting = request.session.pop(SECRETS_TO_SHOW, [])
-        by_pk = Consumer.objects.select_related("user").in_bulk([pk for pk, _ in waiting])
-        shown = [(by_pk[pk], unseal(sealed)) for pk, sealed in waiting if pk in by_pk]
+        secrets, _ = secrets_take(request.session, "admin")
+        by_pk = Consumer.objects.select_related("user").in_bulk(list(secrets))
+        shown = [(by_pk[pk], secret) for pk, secret in secrets.items() if pk in by_pk]
         response = TemplateResponse(request, "admin/consumers/consumer/secrets.html", {
             **self.admin_site.each_context(request),
             "title": "Client secrets, shown once",

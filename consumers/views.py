@@ -16,7 +16,7 @@ from django.views.generic.detail import SingleObjectMixin
 from access.client_address import client_address
 from consumers.forms import ConsumerChangeForm, ConsumerRegisterForm, SecretRotateForm, SignatureDebugForm
 from consumers.oauth1.debugger import signature_steps
-from consumers.secret_box import seal, unseal
+from consumers.secrets_once import secrets_keep, secrets_take
 from consumers.selectors import consumers_of
 from consumers.services import (
     consumer_register,
@@ -41,12 +41,9 @@ class ActiveOwnConsumersMixin(OwnConsumersMixin):
         return super().get_queryset().active()
 
 
-SECRET_TO_SHOW = "consumer-secret-to-show"
-
-
 def show_secret_once(request, consumer, secret, created):
-    """Redirect to the page that shows `secret` once; until then it waits sealed in the session."""
-    request.session[SECRET_TO_SHOW] = {"pk": consumer.pk, "secret": seal(secret), "created": created}
+    """Redirect to the page that shows `secret` once (`consumers.secrets_once`)."""
+    secrets_keep(request.session, "developer", [(consumer, secret)], created=created)
     return redirect("consumer-secret", pk=consumer.pk)
 
 
@@ -72,10 +69,9 @@ class ConsumerSecretView(OwnConsumersMixin, DetailView):
     template_name = "consumers/secret.html"
 
     def get_context_data(self, **kwargs):
-        waiting = self.request.session.get(SECRET_TO_SHOW)
-        if waiting and waiting["pk"] == self.object.pk:
-            del self.request.session[SECRET_TO_SHOW]
-            kwargs.update(client_secret=unseal(waiting["secret"]), created=waiting["created"])
+        secrets, facts = secrets_take(self.request.session, "developer", pks={self.object.pk})
+        if secrets:
+            kwargs.update(client_secret=secrets[self.object.pk], created=facts["created"])
         return super().get_context_data(**kwargs)
 
     def render_to_response(self, context, **response_kwargs):

@@ -54,3 +54,36 @@ def api(client, aladdin, aladdin_key, password):
     client.defaults["HTTP_AUTHORIZATION"] = factories.basic_header(aladdin.username, password)
     client.defaults["HTTP_X_CLIENT_KEY"] = aladdin_key.client_key
     return client
+
+
+# --- The OAuth 1.0a cast: a developer's registered app, an end user, her access token ------------------
+
+
+@pytest.fixture
+def developer(db):
+    return factories.make_user("developer")
+
+
+@pytest.fixture
+def app(developer):
+    """A client with every scope and a registered callback, like printer.example.com in RFC 5849 §1.2."""
+    return factories.make_consumer(developer, name="Printer", callback_url=factories.CALLBACK)
+
+
+@pytest.fixture
+def alice(db):
+    return factories.make_user("alice", password=factories.ALICE_PASSWORD)
+
+
+@pytest.fixture
+def alice_token(app, alice):
+    return factories.make_access_token(app, alice)
+
+
+@pytest.fixture
+def rates(settings):
+    """Set the rate limits (`API_RATE_LIMIT`, `API_ACCOUNT_RATE_LIMIT`) for one test."""
+    def set_rates(client_key="100/hour", account="100/hour"):
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                                   "DEFAULT_THROTTLE_RATES": {"client_key": client_key, "account": account}}
+    return set_rates

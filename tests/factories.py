@@ -12,6 +12,11 @@ from consumers.services import consumer_register
 
 _sequence = itertools.count(1)
 
+# The OAuth 1.0a cast (fixtures in tests/conftest.py): a developer's printer app, as in RFC 5849 §1.2,
+# and alice, who lets it use her account.
+CALLBACK = "https://printer.example.com/oauth/ready"
+ALICE_PASSWORD = "alice's long passphrase"
+
 
 def make_user(username=None, password="correct horse battery", **fields):
     username = username or f"user{next(_sequence)}"

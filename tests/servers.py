@@ -31,18 +31,20 @@ def test_database_url():
 def gunicorn_server(workers=2, extra_env=None):
     """Yield the base URL of gunicorn serving this project on a spare loopback port."""
     port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "apiproject.settings_test",
-        "DATABASE_URL": test_database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        **(extra_env or {}),
-    }
     command = [
         sys.executable, "-m", "gunicorn", "apiproject.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning",
     ]
-    process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env)
+    with _serving(command, port, extra_env or {}) as base_url:
+        yield base_url
+
+
+@contextmanager
+def _serving(command, port, env, **popen):
+    """Run `command` on the test database and this run's Redis until the block ends; yield its URL."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "apiproject.settings_test",
+           "DATABASE_URL": test_database_url(), "REDIS_URL": settings.REDIS_URL, **env}
+    process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, **popen)
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_serving(base_url, process)
@@ -79,19 +81,5 @@ def dev_server(extra_env=None):
     """Yield the base URL of the server `make run` starts (DEBUG on), on the test database."""
     port = free_port()
     make_env, command = dev_server_command(port)
-    env = {
-        **os.environ,
-        **make_env,
-        "DJANGO_SETTINGS_MODULE": "apiproject.settings_test",
-        "DATABASE_URL": test_database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        **(extra_env or {}),
-    }
-    process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_serving(base_url, process)
+    with _serving(command, port, {**make_env, **(extra_env or {})}, stdout=subprocess.DEVNULL) as base_url:
         yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)

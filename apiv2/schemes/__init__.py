@@ -29,8 +29,3 @@ class Scheme(BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.challenge
-
-
-def refuse_if(refusal):
-    if refusal is not None:
-        raise refusal

@@ -10,10 +10,10 @@ from django.views.decorators.debug import sensitive_variables
 from rest_framework.authentication import get_authorization_header
 
 from access.credentials import ApiCredentials
-from access.refusals import ClientKeyMissing, InvalidCredentials
+from access.refusals import ClientKeyMissing, InvalidCredentials, refuse_if
 from access.shared_state import fetch
 from accounts.verified_passwords import PasswordCheck
-from apiv2.schemes import Scheme, refuse_if
+from apiv2.schemes import Scheme
 from apiv2.throttling import RateCounts
 from consumers.gate import BASIC, gate
 from consumers.lookup_cache import CONSUMER, snapshot_key

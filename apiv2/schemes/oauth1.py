@@ -4,13 +4,13 @@ Read and verified by the oauthlib bridge (`consumers.oauth1.bridge`), then judge
 token's user is the acting user.
 """
 from access.credentials import ApiCredentials
-from access.refusals import InvalidCredentials, Refusal
-from access.shared_state import fetch_and_claim, nonce_release
-from apiv2.schemes import Scheme, refuse_if
+from access.refusals import InvalidCredentials, Refusal, refuse_if
+from access.shared_state import fetch_and_claim, nonce_claim, nonce_release
+from apiv2.schemes import Scheme
 from apiv2.throttling import RateCounts
 from consumers.gate import OAUTH1, gate
 from consumers.oauth1 import bridge
-from consumers.oauth1.nonces import REPLAYED, nonce_record
+from consumers.oauth1.nonces import REPLAYED
 from consumers.oauth1.selectors import resource_snapshot_names
 from consumers.oauth1.services import access_token_mark_used
 from consumers.services import consumer_mark_used
@@ -37,7 +37,7 @@ class OAuth1Authentication(Scheme):
         snapshots = resource_snapshot_names(consumer_key=oauth_request.client_key,
                                             token_key=oauth_request.resource_owner_key)
         rate = RateCounts(client_key=oauth_request.client_key)
-        found, fresh, _ = fetch_and_claim(
+        found, fresh = fetch_and_claim(
             snapshots=snapshots, counters=rate.names, nonce=replay_guard,
             tagged_counter=(snapshots[1], rate.account_template) if rate.account_template else None)
         try:
@@ -46,14 +46,14 @@ class OAuth1Authentication(Scheme):
             if fresh:
                 nonce_release(*replay_guard[:2])
             raise
-        if fresh is None:  # no Redis: the nonce is claimed now that the request is known good
-            refuse_if(nonce_record(consumer_key=oauth_request.client_key, token=oauth_request.resource_owner_key,
-                                   timestamp=oauth_request.timestamp, nonce=oauth_request.nonce))
-        elif not fresh:
+        counts_read = fresh is not None  # without Redis nothing was read or claimed with the lookups
+        if not counts_read:  # so the nonce is claimed now that the request is known good
+            fresh = nonce_claim(*replay_guard)
+        if not fresh:
             raise InvalidCredentials(REPLAYED)
         user = access_token.user
         refuse_if(oauth1_gate(client=consumer, user=user))
-        if fresh is not None:  # the counts were read with the credentials; else the throttle reads them
+        if counts_read:  # else the throttle reads and counts them itself
             rate.read_from(request, found, username=user.get_username())
         consumer_mark_used(consumer=consumer)
         access_token_mark_used(access_token=access_token)

@@ -22,7 +22,7 @@ from oauthlib.oauth1.rfc5849 import signature
 from oauthlib.oauth1.rfc5849.errors import OAuth1Error
 from oauthlib.oauth1.rfc5849.utils import unescape
 
-from access.refusals import InvalidCredentials, MalformedRequest
+from access.refusals import InvalidCredentials, MalformedRequest, refuse_if
 from consumers.oauth1 import selectors
 from consumers.oauth1.nonces import nonce_record, replay_guard, timestamp_refusal
 from consumers.oauth1.policy import plaintext_refusal
@@ -78,8 +78,8 @@ def read_parts(*, uri, method, authorization, query, body, secure):
         raise MalformedRequest(MALFORMED) from None
     sources = {"header": header_pairs or [], "body": body_pairs, "query": query_pairs}
     with_oauth = [name for name, pairs in sources.items() if any(key.startswith("oauth_") for key, _ in pairs)]
-    _raise_if(protocol_violation(sources["header"] + body_pairs + query_pairs))
-    _raise_if(mixed_sources_violation(with_oauth))
+    refuse_if(protocol_violation(sources["header"] + body_pairs + query_pairs))
+    refuse_if(mixed_sources_violation(with_oauth))
 
     headers = {"Authorization": authorization} if authorization else {}
     if body:
@@ -106,7 +106,7 @@ def read_parts(*, uri, method, authorization, query, body, secure):
     oauth_request.params = [pair for pair in header_oauth + body_pairs + query_pairs if pair[0] != "oauth_signature"]
     if "realm" in authorization:  # a header realm is no parameter (RFC 5849 §3.4.1.3.1)
         oauth_request.params = [pair for pair in oauth_request.params if pair[0] != "realm"]
-    _raise_if(plaintext_refusal(oauth_request.signature_method, secure))
+    refuse_if(plaintext_refusal(oauth_request.signature_method, secure))
     return oauth_request
 
 
@@ -177,12 +177,12 @@ def check_resource_request(oauth_request):
     parameters well formed (400), an access token, a timestamp within the window (401). Returns the
     request's replay guard (`nonces.replay_guard`): the caller claims the nonce, so that it can do so
     in the same round trip as its own reads."""
-    _raise_if(mandatory_violation(oauth_request, validator))  # oauthlib's endpoints check their own
+    refuse_if(mandatory_violation(oauth_request, validator))  # oauthlib's endpoints check their own
     if not oauth_request.resource_owner_key:
         raise InvalidCredentials("API requests must be signed with an access token (oauth_token).")
     if not validator.check_access_token(oauth_request.resource_owner_key):
         raise InvalidCredentials(INVALID)
-    _raise_if(timestamp_refusal(oauth_request.timestamp))
+    refuse_if(timestamp_refusal(oauth_request.timestamp))
     return replay_guard(consumer_key=oauth_request.client_key, token=oauth_request.resource_owner_key,
                         timestamp=oauth_request.timestamp, nonce=oauth_request.nonce)
 
@@ -256,7 +256,7 @@ def _verify(validate, oauth_request):
     signature is good), or a wrong verifier presented with otherwise good credentials, get their own
     words: anything else would tell a stranger which keys exist.
     """
-    _raise_if(mandatory_violation(oauth_request, validator))  # our words before oauthlib's
+    refuse_if(mandatory_violation(oauth_request, validator))  # our words before oauthlib's
     with oauthlib_errors():
         valid, _ = validate(oauth_request)
         # oauthlib asks for one client secret (`get_client_secret`); during a rotation's overlap the
@@ -287,7 +287,7 @@ def _previous_secret_worth_trying(oauth_request):
 
 
 def _record_nonce(oauth_request):
-    _raise_if(nonce_record(consumer_key=oauth_request.client_key, token=oauth_request.resource_owner_key,
+    refuse_if(nonce_record(consumer_key=oauth_request.client_key, token=oauth_request.resource_owner_key,
                            timestamp=oauth_request.timestamp, nonce=oauth_request.nonce))
 
 
@@ -310,11 +310,6 @@ def _refusal(error):
     if isinstance(description, tuple):  # oauthlib sometimes passes (format, argument)
         description = description[0] % description[1:]
     return MalformedRequest(description or "Invalid OAuth request.")
-
-
-def _raise_if(refusal):
-    if refusal is not None:
-        raise refusal
 
 
 def signed_parameter(oauth_request, name):

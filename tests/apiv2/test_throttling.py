@@ -8,14 +8,6 @@ from tests.factories import basic_header, make_consumer
 from tests.servers import gunicorn_server
 
 
-@pytest.fixture
-def rates(settings):
-    def set_rates(client_key="100/hour", account="100/hour"):
-        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
-                                   "DEFAULT_THROTTLE_RATES": {"client_key": client_key, "account": account}}
-    return set_rates
-
-
 def test_every_answer_carries_rate_limit_headers(api, rates):
     rates(client_key="5/hour", account="50/hour")
     first = api.get("/v2")

@@ -12,6 +12,7 @@ from consumers.oauth1.models import AccessToken
 from consumers.oauth1.services import access_token_revoke
 from consumers.services import consumer_review
 from tests.factories import (
+    CALLBACK,
     basic_header,
     make_access_token,
     make_consumer,
@@ -20,34 +21,8 @@ from tests.factories import (
 )
 from tests.oauth1.signing import signed_send
 
-CALLBACK = "https://printer.example.com/oauth/ready"
-ALICE_PASSWORD = "alice's long passphrase"
-
 COULD_NOT_AUTHENTICATE = "Could not authenticate:"
 INVALID_CLIENT_KEY = {"status": 403, "message": "Invalid client key", "additional": "", "reference": ""}
-
-
-# --- Who is who: a developer's app, an end user and her token (as in tests/oauth1) ---------------------
-
-
-@pytest.fixture
-def developer(db):
-    return make_user("developer")
-
-
-@pytest.fixture
-def app(developer):
-    return make_consumer(developer, name="Printer", callback_url=CALLBACK)
-
-
-@pytest.fixture
-def alice(db):
-    return make_user("alice", password=ALICE_PASSWORD)
-
-
-@pytest.fixture
-def alice_token(app, alice):
-    return make_access_token(app, alice)
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from django.test import Client
 from accounts.services import account_suspend
 from consumers.oauth1.models import RequestToken
 from consumers.services import consumer_revoke
-from tests.factories import make_consumer, make_request_token
-from tests.oauth1.conftest import CALLBACK
+from tests.factories import CALLBACK, make_consumer, make_request_token
 from tests.oauth1.signing import signed_send
 
 

@@ -10,8 +10,8 @@ import requests
 from django.test import Client
 from requests_oauthlib import OAuth1, OAuth1Session
 
+from tests.factories import ALICE_PASSWORD, CALLBACK
 from tests.oauth1.browser import answer_authorize_page, verifier_shown
-from tests.oauth1.conftest import ALICE_PASSWORD, CALLBACK
 from tests.servers import gunicorn_server
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]

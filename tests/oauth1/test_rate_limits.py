@@ -1,18 +1,8 @@
 """Signed API requests spend the client key's and the account's budgets, as Basic does; a replayed
 request is refused before it spends anything (with Redis the nonce and the counts are one step)."""
-import pytest
 
-from tests.factories import basic_header, make_consumer
-from tests.oauth1.conftest import ALICE_PASSWORD
+from tests.factories import ALICE_PASSWORD, basic_header, make_consumer
 from tests.oauth1.signing import send, sign, signed_send
-
-
-@pytest.fixture
-def rates(settings):
-    def set_rates(client_key="100/hour", account="100/hour"):
-        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
-                                   "DEFAULT_THROTTLE_RATES": {"client_key": client_key, "account": account}}
-    return set_rates
 
 
 def test_signed_requests_count_down_then_answer_429(client, app, alice_token, rates):

@@ -11,8 +11,7 @@ from accounts.services import account_suspend
 from consumers.oauth1.models import AccessToken
 from consumers.oauth1.services import access_token_revoke
 from consumers.services import consumer_revoke
-from tests.factories import make_consumer, make_request_token, make_user
-from tests.oauth1.conftest import CALLBACK
+from tests.factories import CALLBACK, make_consumer, make_request_token, make_user
 from tests.oauth1.signing import send, sign, signed_send
 
 INVALID = {"status": 401, "message": "Could not authenticate:",

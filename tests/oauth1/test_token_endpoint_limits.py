@@ -17,12 +17,9 @@ from tests.oauth1.signing import signed_send
 
 
 @pytest.fixture
-def client_key_rate(settings):
+def client_key_rate(rates):
     """The client-key budget (`API_RATE_LIMIT`); the account budget is left out of the way."""
-    def set_rate(rate):
-        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
-                                   "DEFAULT_THROTTLE_RATES": {"client_key": rate, "account": "1000/hour"}}
-    return set_rate
+    return lambda rate: rates(client_key=rate, account="1000/hour")
 
 
 def request_token_call(client, app, **kwargs):

@@ -68,6 +68,15 @@ def staff_user(db):
     return factories.make_user("staffer", password="staff password 1", is_staff=True, is_superuser=True)
 
 
+def sign_in(page, username, password):
+    """Sign in through the sign-in page like a person, landing on the home page."""
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+
+
 def sign_up(page, username, password, email=None):
     """Fill the signup form like a person; the new account is signed in afterwards."""
     page.goto("/signup")

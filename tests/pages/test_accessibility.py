@@ -8,20 +8,12 @@ from requests_oauthlib import OAuth1Session
 
 from accounts.services import account_charge, account_suspend
 from tests import factories
-from tests.pages.conftest import axe_violations
+from tests.pages.conftest import axe_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "accessible pass phrase 3"
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
-
-
-def sign_in(page, username):
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
 
 
 class Findings:
@@ -65,7 +57,7 @@ def test_every_page_passes_axe(new_page, live_server, width):
     page.get_by_role("button", name="Create account").click()  # every field missing
     axe.check(page, "/signup with errors")
 
-    sign_in(page, "devon")
+    sign_in(page, "devon", PASSWORD)
     for path in ["/", "/apps/", "/apps/new", f"/apps/{app.pk}/", f"/apps/{app.pk}/edit",
                  f"/apps/{app.pk}/revoke", f"/apps/{app.pk}/rotate-secret", f"/apps/{app.pk}/secret",
                  "/account/password", "/account/apps", "/billing", "/docs/authentication"]:
@@ -81,7 +73,7 @@ def test_every_page_passes_axe(new_page, live_server, width):
     axe.check(page, "the new secret")
 
     person = new_page(*WIDTHS[width])
-    sign_in(person, "erin")
+    sign_in(person, "erin", PASSWORD)
     for callback in ("oob", f"{live_server.url}/cb/done"):
         client = OAuth1Session(app.client_key, client_secret=app.client_secret, callback_uri=callback)
         client.fetch_request_token(f"{live_server.url}/oauth/request_token")
@@ -101,7 +93,7 @@ def test_every_page_passes_axe(new_page, live_server, width):
     axe.visit(person, "/account/apps")
 
     locked_page = new_page(*WIDTHS[width])
-    sign_in(locked_page, "lockie")
+    sign_in(locked_page, "lockie", PASSWORD)
     for path in ["/", "/billing", "/contact"]:
         axe.visit(locked_page, path)
     assert not axe.found, "axe-core violations:\n" + json.dumps(axe.found, indent=1)

@@ -3,19 +3,12 @@ import pytest
 
 from accounts.services import account_charge, account_suspend
 from tests import factories
+from tests.pages.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "layout pass phrase 5"
 FIELDS = "input:not([type=hidden]):not([type=submit]), textarea, select"
-
-
-def sign_in(page, username):
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
 
 
 def test_pages_fit_a_phone_and_label_every_field(new_page):
@@ -32,7 +25,7 @@ def test_pages_fit_a_phone_and_label_every_field(new_page):
                  "/docs/authentication"]
     for index, path in enumerate(anonymous + signed_in):
         if index == len(anonymous):
-            sign_in(page, "devon")
+            sign_in(page, "devon", PASSWORD)
         page.goto(path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
