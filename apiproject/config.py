@@ -106,6 +106,12 @@ def _text(value):
     return value
 
 
+def _key_prefix(value):
+    if not re.fullmatch(r"[A-Za-z0-9._-]{1,100}", value):
+        raise _Malformed("must be 1 to 100 letters, digits, '-', '_' or '.'")
+    return value
+
+
 def _comma_list(value):
     return tuple(item.strip() for item in value.split(",") if item.strip())
 
@@ -171,6 +177,9 @@ class ProjectConfig:
         f"sqlite:///{BASE_DIR / 'db.sqlite3'}", _database_url,
         "e.g. postgres://user@host:5432/name or sqlite:////path/to/file", secret=True)
     REDIS_URL: str = _setting("", _redis_url, "e.g. redis://host:6379/0, or unset", secret=True)
+    # Deployments (or test runs) sharing one Redis database keep apart by the prefix of their keys.
+    CACHE_KEY_PREFIX: str = _setting(
+        "apiplatform", _key_prefix, "letters, digits, '-', '_' or '.' (default apiplatform)")
     TRUST_X_FORWARDED_PROTO: bool = _setting(
         False, _flag, "1, true, yes or on; or 0, false, no or off (default off)")
     TRUSTED_PROXIES: int = _setting(

@@ -107,7 +107,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "apiplatform",
+            "KEY_PREFIX": CONFIG.CACHE_KEY_PREFIX,
             # redis-py would wait 5 seconds for a stalled Redis, on every worker at once. It does not
             # retry through Django's pool today, but `?retry_on_timeout=true` in the URL (or a new
             # default) would double the wait: no retries, so one call costs at most one timeout.

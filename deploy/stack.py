@@ -1,0 +1,158 @@
+"""Start and stop the local production stack: nginx terminating TLS in front of two gunicorn instances
+that share one database and one Redis, each on a spare (or given) loopback port.
+
+`make stack` (`deploy/__main__.py`) runs it for a person; `tests/deployment` run their requests through it.
+"""
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.error import HTTPError, URLError
+from urllib.request import Request, urlopen
+
+from deploy.certificates import certificates_make, certificates_valid
+from deploy.nginx import nginx_config_write
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+LOOPBACK = "127.0.0.1"
+START_TIMEOUT_SECONDS = 60
+STOP_TIMEOUT_SECONDS = 10
+
+
+def nginx_binary():
+    """nginx from Debian's package (`make nginx` installs it), or None."""
+    # /usr/sbin is not on every user's PATH.
+    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+
+
+def spare_port():
+    with socket.socket() as sock:
+        sock.bind((LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+def production_env(base, **variables):
+    """`base` (e.g. os.environ) with the production settings, DEBUG off, behind one TLS-terminating proxy,
+    then `variables` (DATABASE_URL, REDIS_URL, SECRET_KEY, SECRET_ENCRYPTION_KEYS, limits...)."""
+    return {
+        **base,
+        "DJANGO_SETTINGS_MODULE": "apiproject.settings",
+        "DEBUG": "0",
+        "TRUST_X_FORWARDED_PROTO": "1",
+        "TRUSTED_PROXIES": "1",
+        "ALLOWED_HOSTS": "localhost,127.0.0.1",
+        **variables,
+    }
+
+
+@dataclass
+class Stack:
+    """A running stack: where to reach it and how to run `manage.py` against its database and Redis."""
+
+    https_url: str  # through nginx, TLS
+    http_url: str  # through nginx, plain HTTP
+    instance_urls: tuple  # each gunicorn instance directly, plain HTTP
+    ca_file: Path
+    env: dict = field(repr=False)
+    directory: Path = None
+
+    def manage(self, *arguments, check=True):
+        """`manage.py ARGUMENTS` with the instances' environment; the completed process (text output)."""
+        return subprocess.run([sys.executable, "manage.py", *arguments], cwd=PROJECT_DIR, env=self.env,
+                              capture_output=True, text=True, check=check, timeout=120)
+
+
+@contextmanager
+def stack_running(directory, env, *, instances=2, workers=2, https_port=None, http_port=None, host=LOOPBACK):
+    """Run the stack with its files in `directory` until the block ends; yield the `Stack`.
+
+    Every process is stopped on the way out, whatever happened inside. The certificate in `directory`
+    is reused while it is valid (so a person trusts its CA once).
+    """
+    nginx = nginx_binary()
+    if nginx is None:
+        raise RuntimeError("nginx is not installed: `make nginx` (or `apt-get install nginx`) installs it")
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    tls_files = (directory / "ca.pem", directory / "server.pem", directory / "server.key")
+    if not certificates_valid(*tls_files):
+        tls_files = certificates_make(directory)
+    ca_file, certificate, key = tls_files
+
+    instance_ports = [spare_port() for _ in range(instances)]
+    https_port, http_port = https_port or spare_port(), http_port or spare_port()
+    config = nginx_config_write(directory, https_port=https_port, http_port=http_port, certificate=certificate,
+                                key=key, upstreams=[f"{LOOPBACK}:{port}" for port in instance_ports])
+    with ExitStack() as processes:
+        started = []
+        for number, port in enumerate(instance_ports, start=1):
+            log = directory / f"gunicorn-{number}.log"
+            command = [sys.executable, "-m", "gunicorn", "apiproject.wsgi:application", "--config", "gunicorn.conf.py",
+                       "--bind", f"{LOOPBACK}:{port}", "--workers", str(workers)]
+            started.append((f"http://{LOOPBACK}:{port}", processes.enter_context(_running(command, env, log)), log))
+        for url, process, log in started:
+            # As nginx sends it: with DEBUG off an instance serves only requests marked https.
+            _wait_until_answering(url, process, log, headers={"X-Forwarded-Proto": "https"})
+        log = directory / "nginx-error.log"
+        command = [nginx, "-p", str(directory), "-c", str(config), "-e", str(log)]
+        process = processes.enter_context(_running(command, env, log))
+        https_url = f"https://{host}:{https_port}"
+        _wait_until_answering(https_url, process, log, context=ssl.create_default_context(cafile=str(ca_file)))
+        yield Stack(https_url=https_url, http_url=f"http://{host}:{http_port}", ca_file=ca_file, env=env,
+                    instance_urls=tuple(url for url, _, _ in started), directory=directory)
+
+
+@contextmanager
+def _running(command, env, log):
+    """Run `command` (output appended to `log`) in its own session, so a Ctrl-C reaches only us and we
+    stop the processes in order; stop it when the block ends: SIGTERM, then SIGKILL after a while."""
+    with open(log, "ab") as output:
+        process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        yield process
+    finally:
+        _stop(process)
+
+
+def _stop(process):
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=STOP_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # the whole session: a stuck worker too
+        process.wait(timeout=STOP_TIMEOUT_SECONDS)
+
+
+def _wait_until_answering(base_url, process, log, headers=None, context=None):
+    """Until `base_url`/v2/status answers at all (any HTTP status); fail with the log's end if the
+    process exits or the time runs out."""
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}:\n{_tail(log)}")
+        try:
+            with urlopen(Request(f"{base_url}/v2/status", headers=headers or {}), timeout=5, context=context):
+                return
+        except HTTPError:
+            return  # an answer: it is serving
+        except (URLError, OSError):  # not listening yet, or a worker still booting
+            time.sleep(0.1)
+    raise RuntimeError(f"{' '.join(map(str, process.args[:3]))} did not answer within "
+                       f"{START_TIMEOUT_SECONDS} s:\n{_tail(log)}")
+
+
+def _tail(log, lines=20):
+    try:
+        return "\n".join(Path(log).read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
