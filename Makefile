@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test lint bench install clean chromium interop-clients screenshots
+.PHONY: run serve test lint bench install clean chromium interop-clients screenshots nginx stack
 
 $(STAMP): requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ serve: $(STAMP)
 chromium:
 	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
+# nginx from Debian's package, for the deployment test (tests/deployment) and `make stack`; we only ever run
+# our own nginx master on spare ports. The package must not start the system's service on port 80: while apt
+# runs, a policy-rc.d says no (unless the machine has one already).
+nginx:
+	test -x /usr/sbin/nginx || ( created=; \
+		if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && \
+			chmod +x /usr/sbin/policy-rc.d && created=1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; status=$$?; \
+		if [ -n "$$created" ]; then rm -f /usr/sbin/policy-rc.d; fi; exit $$status )
+
 # axe-core for the browser tests' accessibility checks, pinned in package-lock.json.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -50,8 +60,13 @@ $(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package.json $(INTEROP)/p
 	command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm)
 	cd $(INTEROP) && npm ci --no-audit --no-fund --silent
 
-test: $(STAMP) chromium node_modules/.package-lock.json interop-clients
+test: $(STAMP) chromium nginx node_modules/.package-lock.json interop-clients
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The deployment for a person to try: nginx with TLS (a local CA in .stack/) in front of two gunicorn instances
+# with production settings, on PostgreSQL and Redis when they answer; prints the URL; Ctrl-C stops it.
+stack: $(STAMP) nginx
+	$(PY) -m deploy
 
 # Ruff with ruff.toml (style, pyflakes, import order, bugbear); CI runs it before the tests.
 lint: $(STAMP)
@@ -71,4 +86,4 @@ bench: $(STAMP)
 	$(PY) -m bench.run
 
 clean:
-	rm -rf $(VENV) node_modules db.sqlite3* test-db-*.sqlite3* bench.sqlite3*
+	rm -rf $(VENV) node_modules db.sqlite3* test-db-*.sqlite3* bench.sqlite3* .stack

@@ -15,7 +15,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.error import HTTPError, URLError
-from urllib.request import Request, urlopen
+from urllib.request import HTTPSHandler, ProxyHandler, Request, build_opener
 
 from deploy.certificates import certificates_make, certificates_valid
 from deploy.nginx import nginx_config_write
@@ -63,10 +63,22 @@ class Stack:
     env: dict = field(repr=False)
     directory: Path = None
 
+    processes: tuple = field(default=(), repr=False)
+
     def manage(self, *arguments, check=True):
         """`manage.py ARGUMENTS` with the instances' environment; the completed process (text output)."""
-        return subprocess.run([sys.executable, "manage.py", *arguments], cwd=PROJECT_DIR, env=self.env,
-                              capture_output=True, text=True, check=check, timeout=120)
+        return manage(self.env, *arguments, check=check)
+
+    def exited(self):
+        """The first of the stack's processes that has stopped on its own (its command line), or None."""
+        return next((" ".join(map(str, process.args[:3])) for process in self.processes
+                     if process.poll() is not None), None)
+
+
+def manage(env, *arguments, check=True):
+    """`manage.py ARGUMENTS` with `env`; the completed process (text output)."""
+    return subprocess.run([sys.executable, "manage.py", *arguments], cwd=PROJECT_DIR, env=env,
+                          capture_output=True, text=True, check=check, timeout=300)
 
 
 @contextmanager
@@ -106,7 +118,8 @@ def stack_running(directory, env, *, instances=2, workers=2, https_port=None, ht
         https_url = f"https://{host}:{https_port}"
         _wait_until_answering(https_url, process, log, context=ssl.create_default_context(cafile=str(ca_file)))
         yield Stack(https_url=https_url, http_url=f"http://{host}:{http_port}", ca_file=ca_file, env=env,
-                    instance_urls=tuple(url for url, _, _ in started), directory=directory)
+                    instance_urls=tuple(url for url, _, _ in started), directory=directory,
+                    processes=(*(process for _, process, _ in started), process))
 
 
 @contextmanager
@@ -136,12 +149,14 @@ def _stop(process):
 def _wait_until_answering(base_url, process, log, headers=None, context=None):
     """Until `base_url`/v2/status answers at all (any HTTP status); fail with the log's end if the
     process exits or the time runs out."""
+    # Straight to loopback: no proxy from the environment.
+    opener = build_opener(ProxyHandler({}), HTTPSHandler(context=context))
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{process.args[0]} exited with {process.returncode}:\n{_tail(log)}")
         try:
-            with urlopen(Request(f"{base_url}/v2/status", headers=headers or {}), timeout=5, context=context):
+            with opener.open(Request(f"{base_url}/v2/status", headers=headers or {}), timeout=5):
                 return
         except HTTPError:
             return  # an answer: it is serving
