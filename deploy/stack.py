@@ -11,7 +11,7 @@ import ssl
 import subprocess
 import sys
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.error import HTTPError, URLError
@@ -102,51 +102,52 @@ def stack_running(directory, env, *, instances=2, workers=2, https_port=None, ht
     https_port, http_port = https_port or spare_port(), http_port or spare_port()
     config = nginx_config_write(directory, https_port=https_port, http_port=http_port, certificate=certificate,
                                 key=key, upstreams=[f"{LOOPBACK}:{port}" for port in instance_ports])
-    with ExitStack() as processes:
-        started = []
+    processes = []
+    try:
         for number, port in enumerate(instance_ports, start=1):
-            log = directory / f"gunicorn-{number}.log"
             command = [sys.executable, "-m", "gunicorn", "apiproject.wsgi:application", "--config", "gunicorn.conf.py",
                        "--bind", f"{LOOPBACK}:{port}", "--workers", str(workers)]
-            started.append((f"http://{LOOPBACK}:{port}", processes.enter_context(_running(command, env, log)), log))
-        for url, process, log in started:
+            processes.append(_start(command, env, directory / f"gunicorn-{number}.log"))
+        instance_urls = tuple(f"http://{LOOPBACK}:{port}" for port in instance_ports)
+        for url, process in zip(instance_urls, processes, strict=True):
             # As nginx sends it: with DEBUG off an instance serves only requests marked https.
-            _wait_until_answering(url, process, log, headers={"X-Forwarded-Proto": "https"})
+            _wait_until_answering(url, process, headers={"X-Forwarded-Proto": "https"})
         log = directory / "nginx-error.log"
-        command = [nginx, "-p", str(directory), "-c", str(config), "-e", str(log)]
-        process = processes.enter_context(_running(command, env, log))
+        processes.append(_start([nginx, "-p", str(directory), "-c", str(config), "-e", str(log)], env, log))
         https_url = f"https://{host}:{https_port}"
-        _wait_until_answering(https_url, process, log, context=ssl.create_default_context(cafile=str(ca_file)))
+        _wait_until_answering(https_url, processes[-1], context=ssl.create_default_context(cafile=str(ca_file)))
         yield Stack(https_url=https_url, http_url=f"http://{host}:{http_port}", ca_file=ca_file, env=env,
-                    instance_urls=tuple(url for url, _, _ in started), directory=directory,
-                    processes=(*(process for _, process, _ in started), process))
+                    instance_urls=instance_urls, directory=directory, processes=tuple(processes))
+    finally:
+        _stop(processes[::-1])  # nginx first: no request reaches an instance on its way out
 
 
-@contextmanager
-def _running(command, env, log):
-    """Run `command` (output appended to `log`) in its own session, so a Ctrl-C reaches only us and we
-    stop the processes in order; stop it when the block ends: SIGTERM, then SIGKILL after a while."""
+def _start(command, env, log):
+    """Run `command`, its output appended to `log`, in its own session: a Ctrl-C reaches only us, and we
+    stop the processes ourselves, in order."""
     with open(log, "ab") as output:
         process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        yield process
-    finally:
-        _stop(process)
+    process.log = log
+    return process
 
 
-def _stop(process):
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=STOP_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)  # the whole session: a stuck worker too
-        process.wait(timeout=STOP_TIMEOUT_SECONDS)
+def _stop(processes):
+    """SIGTERM to each in turn, then wait for them together (a gunicorn instance takes about 2 s);
+    SIGKILL to the whole session of any still running after a while."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # a stuck worker too
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
 
 
-def _wait_until_answering(base_url, process, log, headers=None, context=None):
+def _wait_until_answering(base_url, process, headers=None, context=None):
     """Until `base_url`/v2/status answers at all (any HTTP status); fail with the log's end if the
     process exits or the time runs out."""
     # Straight to loopback: no proxy from the environment.
@@ -154,7 +155,7 @@ def _wait_until_answering(base_url, process, log, headers=None, context=None):
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}:\n{_tail(log)}")
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}:\n{_tail(process.log)}")
         try:
             with opener.open(Request(f"{base_url}/v2/status", headers=headers or {}), timeout=5):
                 return
@@ -163,7 +164,7 @@ def _wait_until_answering(base_url, process, log, headers=None, context=None):
         except (URLError, OSError):  # not listening yet, or a worker still booting
             time.sleep(0.1)
     raise RuntimeError(f"{' '.join(map(str, process.args[:3]))} did not answer within "
-                       f"{START_TIMEOUT_SECONDS} s:\n{_tail(log)}")
+                       f"{START_TIMEOUT_SECONDS} s:\n{_tail(process.log)}")
 
 
 def _tail(log, lines=20):
