@@ -172,3 +172,18 @@ def test_client_review_is_off_unless_turned_on():
     assert ProjectConfig.from_environ({"DEBUG": "1", "CLIENT_REVIEW": "on"}).CLIENT_REVIEW is True
     with pytest.raises(ConfigurationError, match="CLIENT_REVIEW must be on or off"):
         ProjectConfig.from_environ({"DEBUG": "1", "CLIENT_REVIEW": "sometimes"})
+
+
+def test_deployments_sharing_one_redis_keep_apart_by_their_key_prefix(monkeypatch):
+    """CACHE_KEY_PREFIX: `make stack` and the deployment test run beside others on one Redis database."""
+    from apiproject.config import ConfigurationError, ProjectConfig
+
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/5")
+    monkeypatch.delenv("CACHE_KEY_PREFIX", raising=False)
+    assert runpy.run_path(str(PROJECT_DIR / "apiproject" / "settings.py"))["CACHES"]["default"]["KEY_PREFIX"] \
+        == "apiplatform"
+    monkeypatch.setenv("CACHE_KEY_PREFIX", "staging-2")
+    assert runpy.run_path(str(PROJECT_DIR / "apiproject" / "settings.py"))["CACHES"]["default"]["KEY_PREFIX"] \
+        == "staging-2"
+    with pytest.raises(ConfigurationError, match="CACHE_KEY_PREFIX must be 1 to 100 letters"):
+        ProjectConfig.from_environ({"DEBUG": "1", "CACHE_KEY_PREFIX": "a:b"})
