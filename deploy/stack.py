@@ -6,7 +6,6 @@ that share one database and one Redis, each on a spare (or given) loopback port.
 import os
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.request import HTTPSHandler, ProxyHandler, Request, build_opener
 
+from bench.port import free_port as spare_port
 from deploy.certificates import certificates_make, certificates_valid
 from deploy.nginx import nginx_config_write
 
@@ -30,12 +30,6 @@ def nginx_binary():
     """nginx from Debian's package (`make nginx` installs it), or None."""
     # /usr/sbin is not on every user's PATH.
     return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
-
-
-def spare_port():
-    with socket.socket() as sock:
-        sock.bind((LOOPBACK, 0))
-        return sock.getsockname()[1]
 
 
 def production_env(base, **variables):
@@ -62,7 +56,6 @@ class Stack:
     ca_file: Path
     env: dict = field(repr=False)
     directory: Path = None
-
     processes: tuple = field(default=(), repr=False)
 
     def manage(self, *arguments, check=True):

@@ -4,7 +4,6 @@ production settings) sharing one PostgreSQL database and one Redis, all started 
 Everything here goes over https through nginx, as a client on the internet would, unless it says otherwise.
 """
 import html
-import re
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -19,12 +18,10 @@ from tests.deployment.conftest import (
     WORKERS_PER_INSTANCE,
 )
 from tests.factories import ALICE_PASSWORD, CALLBACK, basic_header, make_consumer
+from tests.oauth1.browser import CSRF, NEXT, REQUEST_TOKEN
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-NEXT = re.compile(r'name="next" value="([^"]*)"')
-REQUEST_TOKEN = re.compile(r'name="oauth_token" value="([^"]+)"')
 UNTIL_LOGINS_MERGED = ("main counts failed passwords per username, so the guesser locks the owner out everywhere; "
                        "CONTRACT's per-(username, address) rule is branch `logins` (issue 10)")
 
