@@ -22,6 +22,7 @@ WORKERS_PER_INSTANCE = 2
 RATE_BUDGET = 10  # API_RATE_LIMIT, per client key
 FAILED_LOGIN_LIMIT = 3  # FAILED_LOGIN_LIMIT_PER_USERNAME: the guesser's wrong passwords for one username
 FAILED_LOGIN_LIMIT_PER_ADDRESS = 6  # FAILED_LOGIN_LIMIT_PER_IP
+REQUEST_TIMEOUT_SECONDS = 30
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +80,8 @@ def person(transactional_db):
 
 
 class SourceAddressAdapter(HTTPAdapter):
-    """Connections from one loopback address: on Linux any 127.0.0.0/8 address reaches 127.0.0.1."""
+    """Connections from one loopback address (on Linux any 127.0.0.0/8 address reaches 127.0.0.1), and
+    a time limit on every request, so a stuck server fails the test instead of hanging the run."""
 
     def __init__(self, address, **kwargs):
         self.address = address
@@ -88,6 +90,18 @@ class SourceAddressAdapter(HTTPAdapter):
     def init_poolmanager(self, *args, **kwargs):
         super().init_poolmanager(*args, source_address=(self.address, 0), **kwargs)
 
+    def send(self, request, timeout=None, **kwargs):
+        return super().send(request, timeout=timeout or REQUEST_TIMEOUT_SECONDS, **kwargs)
+
+
+def stack_client(session, stack, address="127.0.0.1"):
+    """`session` (requests' or requests-oauthlib's) connecting from `address`, trusting the stack's CA."""
+    session.trust_env = False  # else REQUESTS_CA_BUNDLE (and any proxy) from the environment wins
+    session.verify = str(stack.ca_file)
+    for scheme in ("https://", "http://"):
+        session.mount(scheme, SourceAddressAdapter(address))
+    return session
+
 
 @pytest.fixture
 def client_at(stack):
@@ -95,13 +109,8 @@ def client_at(stack):
     sessions = []
 
     def make(address="127.0.0.1"):
-        session = requests.Session()
-        session.trust_env = False  # else REQUESTS_CA_BUNDLE (and any proxy) from the environment wins
-        session.verify = str(stack.ca_file)
-        for scheme in ("https://", "http://"):
-            session.mount(scheme, SourceAddressAdapter(address))
-        sessions.append(session)
-        return session
+        sessions.append(stack_client(requests.Session(), stack, address))
+        return sessions[-1]
 
     yield make
     for session in sessions:

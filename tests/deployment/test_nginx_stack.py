@@ -16,6 +16,7 @@ from tests.deployment.conftest import (
     FAILED_LOGIN_LIMIT_PER_ADDRESS,
     RATE_BUDGET,
     WORKERS_PER_INSTANCE,
+    stack_client,
 )
 from tests.factories import ALICE_PASSWORD, CALLBACK, basic_header, make_consumer
 from tests.oauth1.browser import CSRF, NEXT, REQUEST_TOKEN
@@ -73,8 +74,7 @@ def test_nginx_serves_https_from_both_instances_in_turn(stack, client_at):
 
 def test_three_legged_flow_then_signed_calls_with_hmac_sha1_and_plaintext(stack, client_at, app, alice):
     base = stack.https_url
-    oauth = OAuth1Session(app.client_key, client_secret=app.client_secret, callback_uri=CALLBACK)
-    oauth.trust_env, oauth.verify = False, str(stack.ca_file)
+    oauth = stack_client(OAuth1Session(app.client_key, client_secret=app.client_secret, callback_uri=CALLBACK), stack)
     assert oauth.fetch_request_token(f"{base}/oauth/request_token")["oauth_callback_confirmed"] == "true"
 
     answer = approve(client_at(), base, oauth.authorization_url(f"{base}/oauth/authorize"), "alice", ALICE_PASSWORD)
