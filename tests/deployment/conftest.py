@@ -41,7 +41,7 @@ def stack(django_db_setup):
         CACHE_KEY_PREFIX=settings.CACHES["default"]["KEY_PREFIX"],
         SECRET_KEY=secrets.token_urlsafe(50),
         SECRET_ENCRYPTION_KEYS=os.environ["SECRET_ENCRYPTION_KEYS"],  # opens the secrets the tests store
-        # Day-long windows (they are fixed, aligned on midnight UTC): a test never straddles two.
+        # Day-long windows: they are fixed and start at midnight UTC, so a test straddles two only then.
         API_RATE_LIMIT=f"{RATE_BUDGET}/day",
         FAILED_LOGIN_LIMIT_PER_USERNAME=str(FAILED_LOGIN_LIMIT),
         FAILED_LOGIN_LIMIT_PER_IP=str(FAILED_LOGIN_LIMIT_PER_ADDRESS),
