@@ -19,6 +19,7 @@ rules (counters, nonces, forgetting) always try it, so they work again the momen
   Redis holds, so falling back would accept replays.
 """
 import contextlib
+import hashlib
 import logging
 import pickle
 import random
@@ -452,3 +453,123 @@ def reachable():
         return cache.get("status-probe") == "1"
     except DatabaseError:
         return False
+
+
+# --- Counters under a limit (failed sign-ins, signups): check and count in one atomic step ------------
+
+# KEYS: the counters, then a set (or "" for none). ARGV: the period, the set's member, the limits.
+# Counts one more for each counter when every one is below its limit (1), else counts nothing (0).
+CLAIM_SCRIPT = """
+local n = #KEYS - 1
+for i = 1, n do
+  if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[2 + i]) then return 0 end
+end
+for i = 1, n do
+  if redis.call('INCR', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], ARGV[1]) end
+end
+if ARGV[2] ~= '' then
+  redis.call('SADD', KEYS[n + 1], ARGV[2])
+  redis.call('EXPIRE', KEYS[n + 1], ARGV[1])
+end
+return 1
+"""
+# Takes back one from each counter that is still there and above zero.
+RELEASE_SCRIPT = """
+for i, key in ipairs(KEYS) do
+  if tonumber(redis.call('GET', key) or '0') > 0 then redis.call('DECR', key) end
+end
+return 1
+"""
+
+
+def counters_claim(limits, period, note=None):
+    """One more on each counter of `limits` ({name: limit}) if every one is below its limit: True, and
+    counted; else False, and nothing counted. One atomic step, so concurrent callers on any worker
+    cannot together pass a limit. `note` (a set's name, a member) is added to that set for
+    `noted_members`. Counted in the database when Redis is off or unreachable (never fails open)."""
+    names, note_name, member = list(limits), *(note or ("", ""))
+    if redis_in_use():
+        def claim(client):
+            keys = [_key(name) for name in names] + [_key(note_name) if note_name else ""]
+            return _script(client, CLAIM_SCRIPT)(keys, [period, member, *limits.values()], client=client)
+
+        try:
+            return bool(_redis_call(claim, "claim"))
+        except _Unreachable:
+            pass
+    with _database_counters_locked(names + ([note_name] if note_name else [])) as cache:
+        counts = cache.get_many(names)
+        if any(int(counts.get(name) or 0) >= limit for name, limit in limits.items()):
+            return False
+        changes = {name: int(counts.get(name) or 0) + 1 for name in names}
+        if note_name:
+            changes[note_name] = (cache.get(note_name) or frozenset()) | {member}
+        cache.set_many(changes, period)
+        return True
+
+
+def counters_release(names, period):
+    """Take back one from each counter (a claim that turned out not to count); never below zero."""
+    names = list(names)
+    if redis_in_use():
+        try:
+            _redis_call(lambda client: _script(client, RELEASE_SCRIPT)([_key(name) for name in names],
+                                                                        client=client), "release")
+            return
+        except _Unreachable:
+            pass
+    with _database_counters_locked(names) as cache:
+        counts = cache.get_many(names)
+        cache.set_many({name: count - 1 for name, count in counts.items() if int(count) > 0}, period)
+
+
+def noted_members(name):
+    """The members of a set `counters_claim` noted, where the counts are read (as `fetch` does)."""
+    if redis_in_use():
+        try:
+            return {member.decode() for member in _redis_call(lambda client: client.smembers(_key(name)), "read")}
+        except _Unreachable:
+            pass
+    return set(caches[DATABASE_CACHE].get(name) or ())
+
+
+def counters_forget(names):
+    """Drop counters (and noted sets) everywhere they may be: Redis and the database (a staff action).
+
+    Raises `SharedStateUnavailable` when Redis is configured and cannot be reached: it would still count."""
+    names = list(names)
+    if not names:
+        return
+    if redis_in_use():
+        try:
+            _redis_call(lambda client: client.delete(*[_key(name) for name in names]), "forget")
+        except _Unreachable:
+            raise SharedStateUnavailable(
+                "The shared cache could not be reached, so nothing was cleared; try again.") from None
+    caches[DATABASE_CACHE].delete_many(names)
+
+
+def _script(client, text, registered={}):  # noqa: B006 - each script registered once per process
+    if text not in registered:
+        registered[text] = client.register_script(text)  # called with the client in use each time
+    return registered[text]
+
+
+@contextlib.contextmanager
+def _database_counters_locked(names):
+    """The database cache, with no other worker reading-then-writing these names until the block ends:
+    SQLite's transactions take the write lock at BEGIN (IMMEDIATE, see settings), PostgreSQL takes an
+    advisory lock per name (in one order, so two callers cannot wait on each other)."""
+    from django.db import connections, router
+
+    cache = caches[DATABASE_CACHE]
+    alias = router.db_for_write(cache.cache_model_class)
+    with transaction.atomic(using=alias):
+        connection = connections[alias]
+        if connection.vendor == "postgresql":
+            locks = sorted({int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+                            for name in names})
+            with connection.cursor() as cursor:
+                for lock in locks:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
+        yield cache
