@@ -15,6 +15,7 @@ import hashlib
 import math
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from django.conf import settings
 
@@ -84,7 +85,7 @@ class CoolOff:
     """A username's failed sign-ins in the current window, for staff."""
 
     failures: int  # over every address
-    until: float  # epoch seconds: when the window, and any cool-off in it, ends
+    until: datetime  # when the window, and any cool-off in it, ends
     ceiling_reached: bool  # refused from every address
     addresses: tuple  # ((address, failures, cooling off?), ...), most failures first
 
@@ -104,7 +105,7 @@ def failed_logins_of(username):
     per_address = sorted(((address, int(found.get(name) or 0)) for address, name in pairs.items()),
                          key=lambda item: (-item[1], item[0]))
     return CoolOff(
-        failures=int(found.get(user_name) or 0), until=window_end,
+        failures=int(found.get(user_name) or 0), until=datetime.fromtimestamp(window_end, tz=timezone.utc),
         ceiling_reached=int(found.get(user_name) or 0) >= settings.FAILED_LOGIN_CEILING_PER_USERNAME,
         addresses=tuple((address, count, count >= limit) for address, count in per_address if count),
     )
