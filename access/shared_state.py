@@ -457,18 +457,22 @@ def reachable():
 
 # --- Counters under a limit (failed sign-ins, signups): check and count in one atomic step ------------
 
-# KEYS: the counters, then a set (or "" for none). ARGV: the period, the set's member, the limits.
-# Counts one more for each counter when every one is below its limit (1), else counts nothing (0).
+# KEYS: the counters, then a list (or "" for none). ARGV: the period, the list's member, the limits.
+# Counts one more for each counter when every one is below its limit (1), else counts nothing (0). The
+# member is appended to the list (a string, one member a line) when the first counter starts from zero.
 CLAIM_SCRIPT = """
 local n = #KEYS - 1
 for i = 1, n do
   if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[2 + i]) then return 0 end
 end
+local first = false
 for i = 1, n do
-  if redis.call('INCR', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], ARGV[1]) end
+  local count = redis.call('INCR', KEYS[i])
+  if count == 1 then redis.call('EXPIRE', KEYS[i], ARGV[1]) end
+  if i == 1 then first = count == 1 end
 end
-if ARGV[2] ~= '' then
-  redis.call('SADD', KEYS[n + 1], ARGV[2])
+if ARGV[2] ~= '' and first then
+  redis.call('APPEND', KEYS[n + 1], ARGV[2] .. '\\n')
   redis.call('EXPIRE', KEYS[n + 1], ARGV[1])
 end
 return 1
@@ -485,9 +489,11 @@ return 1
 def counters_claim(limits, period, note=None):
     """One more on each counter of `limits` ({name: limit}) if every one is below its limit: True, and
     counted; else False, and nothing counted. One atomic step, so concurrent callers on any worker
-    cannot together pass a limit. `note` (a set's name, a member) is added to that set for
-    `noted_members`. Counted in the database when Redis is off or unreachable (never fails open)."""
+    cannot together pass a limit. `note` (a name, a member: one line of text) is noted under that name
+    for `noted_members` when the first counter starts. Counted in the database when Redis is off or
+    unreachable (never fails open)."""
     names, note_name, member = list(limits), *(note or ("", ""))
+    member = member.replace("\n", " ")
     if redis_in_use():
         def claim(client):
             keys = [_key(name) for name in names] + [_key(note_name) if note_name else ""]
@@ -502,7 +508,7 @@ def counters_claim(limits, period, note=None):
         if any(int(counts.get(name) or 0) >= limit for name, limit in limits.items()):
             return False
         changes = {name: int(counts.get(name) or 0) + 1 for name in names}
-        if note_name:
+        if note_name and changes[names[0]] == 1:
             changes[note_name] = (cache.get(note_name) or frozenset()) | {member}
         cache.set_many(changes, period)
         return True
@@ -524,17 +530,18 @@ def counters_release(names, period):
 
 
 def noted_members(name):
-    """The members of a set `counters_claim` noted, where the counts are read (as `fetch` does)."""
+    """The members `counters_claim` noted under `name`, where the counts are read (as `fetch` does)."""
     if redis_in_use():
         try:
-            return {member.decode() for member in _redis_call(lambda client: client.smembers(_key(name)), "read")}
+            noted = _redis_call(lambda client: client.get(_key(name)), "read") or b""
+            return {member for member in noted.decode().split("\n") if member}
         except _Unreachable:
             pass
     return set(caches[DATABASE_CACHE].get(name) or ())
 
 
 def counters_forget(names):
-    """Drop counters (and noted sets) everywhere they may be: Redis and the database (a staff action).
+    """Drop counters (and noted members) everywhere they may be: Redis and the database (a staff action).
 
     Raises `SharedStateUnavailable` when Redis is configured and cannot be reached: it would still count."""
     names = list(names)
