@@ -165,3 +165,23 @@ def test_the_admin_login_answers_429_with_the_wait_and_lets_staff_in_elsewhere(c
     assert "Please enter the correct" not in page and "_auth_user_id" not in client.session
     signed_in = client.post("/admin/login/", {**form, "password": "staff password"}, REMOTE_ADDR=OWNER)
     assert signed_in.status_code == 302 and signed_in["Location"] == "/admin/"
+
+
+def test_a_warm_basic_request_still_reads_the_counters_in_its_one_round_trip(client, aladdin_key, settings):
+    """The counters are read with the key's snapshot and the remembered password; a right password
+    counts nothing, so a warm request makes exactly one call to Redis."""
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set: no Redis round trips to count")
+    from access.shared_state import _Redis
+
+    for _ in range(3):  # cold, then the key's snapshot and the password remembered
+        assert call(client, aladdin_key).status_code == 200
+    redis_client = _Redis.get()
+    calls = []
+    original = redis_client.execute_command
+    redis_client.execute_command = lambda *args, **options: calls.append(args[0]) or original(*args, **options)
+    try:
+        assert call(client, aladdin_key).status_code == 200
+    finally:
+        del redis_client.execute_command
+    assert len(calls) == 1, calls
