@@ -515,15 +515,15 @@ def counters_claim(limits, period, note=None):
 
 
 def counters_release(names, period):
-    """Take back one from each counter (a claim that turned out not to count); never below zero."""
+    """Take back one from each counter (a claim that turned out not to count); never below zero. When
+    Redis cannot be reached the claim stays counted: the database may not hold it, and a limit errs
+    on the side of counting."""
     names = list(names)
     if redis_in_use():
-        try:
+        with contextlib.suppress(_Unreachable):
             _redis_call(lambda client: _script(client, RELEASE_SCRIPT)([_key(name) for name in names],
                                                                         client=client), "release")
-            return
-        except _Unreachable:
-            pass
+        return
     with _database_counters_locked(names) as cache:
         counts = cache.get_many(names)
         cache.set_many({name: count - 1 for name, count in counts.items() if int(count) > 0}, period)
@@ -580,3 +580,15 @@ def _database_counters_locked(names):
                 for lock in locks:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
         yield cache
+
+
+def database_cache_prune():
+    """Delete the database cache's expired rows (it never culls: see settings), for `prune_expired`."""
+    from django.db import connections, router
+
+    cache = caches[DATABASE_CACHE]
+    connection = connections[router.db_for_write(cache.cache_model_class)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(cache._table)} WHERE expires < %s",
+                       [connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))])
+        return cursor.rowcount

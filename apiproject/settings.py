@@ -101,6 +101,9 @@ SHARED_CACHE_TIMEOUT_SECONDS = CONFIG.SHARED_CACHE_TIMEOUT_SECONDS
 _DATABASE_CACHE = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",
     "LOCATION": "shared_cache",
+    # Never cull: past MAX_ENTRIES Django deletes a third of the rows by key, counters included, which
+    # would reset failed-login and rate limits. Expired rows go with `manage.py prune_expired` instead.
+    "OPTIONS": {"MAX_ENTRIES": 10**12},
 }
 if REDIS_URL:
     CACHES = {

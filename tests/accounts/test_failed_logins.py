@@ -185,3 +185,22 @@ def test_a_warm_basic_request_still_reads_the_counters_in_its_one_round_trip(cli
     finally:
         del redis_client.execute_command
     assert len(calls) == 1, calls
+
+
+def test_the_database_fallback_keeps_every_count_however_full_it_gets(db, settings):
+    """Django's database cache deletes a third of its rows once it holds 300: an attacker making rows
+    (a made-up username each) must not thereby wipe the counts that hold them back."""
+    settings.REDIS_URL = ""  # the database fallback, whatever this run is configured with
+    settings.FAILED_LOGIN_LIMIT_PER_IP = 5
+    from django.contrib.auth import authenticate
+    from django.test import RequestFactory
+
+    def refused(username, address):
+        request = RequestFactory().post("/login", REMOTE_ADDR=address)
+        authenticate(request, username=username, password="a guess")
+        return bool(getattr(request, "failed_login_cool_off", None))
+
+    assert [refused(f"made-up-{n}", GUESSER) for n in range(6)] == [False] * 5 + [True]
+    for n in range(200):  # two to four rows each, from addresses of their own
+        refused(f"other-{n}", f"10.1.0.{n}")
+    assert refused("made-up-99", GUESSER)
