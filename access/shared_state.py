@@ -487,11 +487,11 @@ return 1
 
 
 def counters_claim(limits, period, note=None):
-    """One more on each counter of `limits` ({name: limit}) if every one is below its limit: True, and
-    counted; else False, and nothing counted. One atomic step, so concurrent callers on any worker
-    cannot together pass a limit. `note` (a name, a member: one line of text) is noted under that name
-    for `noted_members` when the first counter starts. Counted in the database when Redis is off or
-    unreachable (never fails open)."""
+    """One more on each counter of `limits` ({name: limit}) if every one is below its limit: where it
+    was counted ("redis" or "database", for `counters_release`); else "", and nothing counted. One
+    atomic step, so concurrent callers on any worker cannot together pass a limit. `note` (a name, a
+    member: one line of text) is noted under that name for `noted_members` when the first counter
+    starts. Counted in the database when Redis is off or unreachable (never fails open)."""
     names, note_name, member = list(limits), *(note or ("", ""))
     member = member.replace("\n", " ")
     if redis_in_use():
@@ -500,26 +500,26 @@ def counters_claim(limits, period, note=None):
             return _script(client, CLAIM_SCRIPT)(keys, [period, member, *limits.values()], client=client)
 
         try:
-            return bool(_redis_call(claim, "claim"))
+            return "redis" if _redis_call(claim, "claim") else ""
         except _Unreachable:
             pass
     with _database_counters_locked(names + ([note_name] if note_name else [])) as cache:
         counts = cache.get_many(names)
         if any(int(counts.get(name) or 0) >= limit for name, limit in limits.items()):
-            return False
+            return ""
         changes = {name: int(counts.get(name) or 0) + 1 for name in names}
         if note_name and changes[names[0]] == 1:
             changes[note_name] = (cache.get(note_name) or frozenset()) | {member}
         cache.set_many(changes, period)
-        return True
+        return "database"
 
 
-def counters_release(names, period):
-    """Take back one from each counter (a claim that turned out not to count); never below zero. When
-    Redis cannot be reached the claim stays counted: the database may not hold it, and a limit errs
-    on the side of counting."""
+def counters_release(names, period, claimed):
+    """Take back one from each counter (a claim that turned out not to count), where `counters_claim`
+    counted it (`claimed`); never below zero. When Redis took the claim and cannot be reached now, the
+    claim stays counted: a limit errs on the side of counting."""
     names = list(names)
-    if redis_in_use():
+    if claimed == "redis":
         with contextlib.suppress(_Unreachable):
             _redis_call(lambda client: _script(client, RELEASE_SCRIPT)([_key(name) for name in names],
                                                                         client=client), "release")

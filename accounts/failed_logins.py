@@ -71,13 +71,12 @@ class FailedLoginCounters:
     def claim(self):
         """Count this password check before it runs, if every limit allows one more: 0, and counted;
         else the seconds to wait, and nothing counted."""
-        if counters_claim(self.limits, self.period, note=(self.addresses_name, self.address)):
-            return 0
-        return self.wait_seconds()
+        self.claimed = counters_claim(self.limits, self.period, note=(self.addresses_name, self.address))
+        return 0 if self.claimed else self.wait_seconds()
 
     def release(self):
         """The password was right: the claimed check is not a failure."""
-        counters_release(self.limits, self.period)
+        counters_release(self.limits, self.period, self.claimed)
 
 
 @dataclass(frozen=True)

@@ -204,3 +204,13 @@ def test_the_database_fallback_keeps_every_count_however_full_it_gets(db, settin
     for n in range(200):  # two to four rows each, from addresses of their own
         refused(f"other-{n}", f"10.1.0.{n}")
     assert refused("made-up-99", GUESSER)
+
+
+def test_with_redis_unreachable_right_passwords_still_do_not_count(client, aladdin, password, limits, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # configured, nothing listening: counted in the database
+    for _ in range(4):
+        assert client.post("/login", {"username": "Aladdin", "password": password}).status_code == 302
+        client.logout()
+    for _ in range(3):
+        assert client.post("/login", {"username": "Aladdin", "password": "guess"}).status_code == 200
+    assert client.post("/login", {"username": "Aladdin", "password": password}).status_code == 429
