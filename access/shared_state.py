@@ -19,6 +19,7 @@ rules (counters, nonces, forgetting) always try it, so they work again the momen
   Redis holds, so falling back would accept replays.
 """
 import contextlib
+import hashlib
 import logging
 import pickle
 import random
@@ -452,3 +453,142 @@ def reachable():
         return cache.get("status-probe") == "1"
     except DatabaseError:
         return False
+
+
+# --- Counters under a limit (failed sign-ins, signups): check and count in one atomic step ------------
+
+# KEYS: the counters, then a list (or "" for none). ARGV: the period, the list's member, the limits.
+# Counts one more for each counter when every one is below its limit (1), else counts nothing (0). The
+# member is appended to the list (a string, one member a line) when the first counter starts from zero.
+CLAIM_SCRIPT = """
+local n = #KEYS - 1
+for i = 1, n do
+  if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[2 + i]) then return 0 end
+end
+local first = false
+for i = 1, n do
+  local count = redis.call('INCR', KEYS[i])
+  if count == 1 then redis.call('EXPIRE', KEYS[i], ARGV[1]) end
+  if i == 1 then first = count == 1 end
+end
+if ARGV[2] ~= '' and first then
+  redis.call('APPEND', KEYS[n + 1], ARGV[2] .. '\\n')
+  redis.call('EXPIRE', KEYS[n + 1], ARGV[1])
+end
+return 1
+"""
+# Takes back one from each counter that is still there and above zero.
+RELEASE_SCRIPT = """
+for i, key in ipairs(KEYS) do
+  if tonumber(redis.call('GET', key) or '0') > 0 then redis.call('DECR', key) end
+end
+return 1
+"""
+
+
+def counters_claim(limits, period, note=None):
+    """One more on each counter of `limits` ({name: limit}) if every one is below its limit: where it
+    was counted ("redis" or "database", for `counters_release`); else "", and nothing counted. One
+    atomic step, so concurrent callers on any worker cannot together pass a limit. `note` (a name, a
+    member: one line of text) is noted under that name for `noted_members` when the first counter
+    starts. Counted in the database when Redis is off or unreachable (never fails open)."""
+    names, note_name, member = list(limits), *(note or ("", ""))
+    member = member.replace("\n", " ")
+    if redis_in_use():
+        def claim(client):
+            keys = [_key(name) for name in names] + [_key(note_name) if note_name else ""]
+            return _script(client, CLAIM_SCRIPT)(keys, [period, member, *limits.values()], client=client)
+
+        try:
+            return "redis" if _redis_call(claim, "claim") else ""
+        except _Unreachable:
+            pass
+    with _database_counters_locked(names + ([note_name] if note_name else [])) as cache:
+        counts = cache.get_many(names)
+        if any(int(counts.get(name) or 0) >= limit for name, limit in limits.items()):
+            return ""
+        changes = {name: int(counts.get(name) or 0) + 1 for name in names}
+        if note_name and changes[names[0]] == 1:
+            changes[note_name] = (cache.get(note_name) or frozenset()) | {member}
+        cache.set_many(changes, period)
+        return "database"
+
+
+def counters_release(names, period, claimed):
+    """Take back one from each counter (a claim that turned out not to count), where `counters_claim`
+    counted it (`claimed`); never below zero. When Redis took the claim and cannot be reached now, the
+    claim stays counted: a limit errs on the side of counting."""
+    names = list(names)
+    if claimed == "redis":
+        with contextlib.suppress(_Unreachable):
+            _redis_call(lambda client: _script(client, RELEASE_SCRIPT)([_key(name) for name in names],
+                                                                        client=client), "release")
+        return
+    with _database_counters_locked(names) as cache:
+        counts = cache.get_many(names)
+        cache.set_many({name: count - 1 for name, count in counts.items() if int(count) > 0}, period)
+
+
+def noted_members(name):
+    """The members `counters_claim` noted under `name`, where the counts are read (as `fetch` does)."""
+    if redis_in_use():
+        try:
+            noted = _redis_call(lambda client: client.get(_key(name)), "read") or b""
+            return {member for member in noted.decode().split("\n") if member}
+        except _Unreachable:
+            pass
+    return set(caches[DATABASE_CACHE].get(name) or ())
+
+
+def counters_forget(names):
+    """Drop counters (and noted members) everywhere they may be: Redis and the database (a staff action).
+
+    Raises `SharedStateUnavailable` when Redis is configured and cannot be reached: it would still count."""
+    names = list(names)
+    if not names:
+        return
+    if redis_in_use():
+        try:
+            _redis_call(lambda client: client.delete(*[_key(name) for name in names]), "forget")
+        except _Unreachable:
+            raise SharedStateUnavailable(
+                "The shared cache could not be reached, so nothing was cleared; try again.") from None
+    caches[DATABASE_CACHE].delete_many(names)
+
+
+def _script(client, text, registered={}):  # noqa: B006 - each script registered once per process
+    if text not in registered:
+        registered[text] = client.register_script(text)  # called with the client in use each time
+    return registered[text]
+
+
+@contextlib.contextmanager
+def _database_counters_locked(names):
+    """The database cache, with no other worker reading-then-writing these names until the block ends:
+    SQLite's transactions take the write lock at BEGIN (IMMEDIATE, see settings), PostgreSQL takes an
+    advisory lock per name (in one order, so two callers cannot wait on each other)."""
+    from django.db import connections, router
+
+    cache = caches[DATABASE_CACHE]
+    alias = router.db_for_write(cache.cache_model_class)
+    with transaction.atomic(using=alias):
+        connection = connections[alias]
+        if connection.vendor == "postgresql":
+            locks = sorted({int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+                            for name in names})
+            with connection.cursor() as cursor:
+                for lock in locks:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
+        yield cache
+
+
+def database_cache_prune():
+    """Delete the database cache's expired rows (it never culls: see settings), for `prune_expired`."""
+    from django.db import connections, router
+
+    cache = caches[DATABASE_CACHE]
+    connection = connections[router.db_for_write(cache.cache_model_class)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(cache._table)} WHERE expires < %s",
+                       [connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))])
+        return cursor.rowcount

@@ -1,24 +1,32 @@
-"""Staff's view of users: API state at a glance, the history, and the lock/disable/restore actions."""
+"""Staff's view of users: API state at a glance, the history, the lock/disable/restore actions, and
+failed sign-ins (who is cooling off until when; clearing it)."""
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 
 from access.client_address import client_address
+from accounts.failed_logins import failed_logins_of
+from accounts.forms import CoolingOffMessage
 from accounts.models import AccountStateChange, BalanceEntry
 from accounts.policy import account_state
 from accounts.selectors import account_balance_due
 from accounts.services import (
     NothingOwed,
     account_charge,
+    account_clear_failed_logins,
     account_lock_for_unpaid_balance,
     account_record_payment,
     account_restore,
     account_suspend,
 )
+from accounts.views import cooling_off_answer
 from audit.admin_actions import apply_to_selected
 
 User = get_user_model()
+DATE_FORMAT = "%Y-%m-%d %H:%M UTC"  # the site's one date format (apiproject.template_helpers)
+ADDRESSES_SHOWN = 10
 
 
 class AccountStateChangeInline(admin.TabularInline):
@@ -71,18 +79,60 @@ def restore_api_access(modeladmin, request, queryset):
     apply_to_selected(modeladmin, request, queryset, restore, "account(s) restored")
 
 
+@admin.action(description="Clear failed sign-ins (end a cool-off)", permissions=["change"])
+def clear_failed_sign_ins(modeladmin, request, queryset):
+    def clear(user, actor, ip):
+        account_clear_failed_logins(user=user, changed_by=actor, ip=ip)
+
+    apply_to_selected(modeladmin, request, queryset, clear, "account(s) cleared of failed sign-ins")
+
+
+def describe_failed_logins(cool_off):
+    """What staff read on a user's page: who is cooling off until when, and how many failures from where."""
+    if not cool_off.failures:
+        return "None in this window."
+    until = cool_off.until.strftime(DATE_FORMAT)
+    if cool_off.ceiling_reached:
+        lead = f"Cooling off from every address until {until}"
+    elif cool_off.cooling_off:
+        lead = f"Cooling off at some addresses until {until}"
+    else:
+        lead = f"Not cooling off; the window ends {until}"
+    shown = cool_off.addresses[:ADDRESSES_SHOWN]
+    addresses = "; ".join(f"{address}: {count}{' (cooling off)' if cooling else ''}"
+                          for address, count, cooling in shown)
+    more = f"; {len(cool_off.addresses) - len(shown)} more address(es)" if len(cool_off.addresses) > len(shown) else ""
+    return f"{lead}. {cool_off.failures} failure(s) in this window. By address: {addresses}{more}."
+
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class ApiUserAdmin(UserAdmin):
     list_display = ("username", "email", "is_staff", "api_state")
-    actions = [lock_for_unpaid_balance, disable_for_terms_violation, restore_api_access]
+    actions = [lock_for_unpaid_balance, disable_for_terms_violation, restore_api_access, clear_failed_sign_ins]
     inlines = [AccountStateChangeInline]
 
     @admin.display(description="API access")
     def api_state(self, user):
         return account_state(user)
+
+    @admin.display(description="Failed sign-ins")
+    def failed_sign_ins(self, user):
+        return describe_failed_logins(failed_logins_of(user.get_username()))
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *(("failed_sign_ins",) if obj else ()))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return (*fieldsets, ("Sign-in limits", {
+            "fields": ("failed_sign_ins",),
+            "description": "Failures in the current window, counted per address. The action "
+                           "\"Clear failed sign-ins\" on the user list ends a cool-off.",
+        }))
 
 
 @admin.register(BalanceEntry)
@@ -117,3 +167,18 @@ class BalanceEntryAdmin(admin.ModelAdmin):
             else:
                 entry = account_charge(**entry_fields)
         obj.pk, obj.created = entry.pk, entry.created
+
+
+class AdminSignInForm(CoolingOffMessage, AdminAuthenticationForm):
+    """The admin's sign-in form: says how long to wait while failed sign-ins are cooling off."""
+
+
+def _admin_login_answering_429(login):
+    """The admin's login view, answering 429 with `Retry-After` during a cool-off, like `/login`."""
+    def view(request, extra_context=None):
+        return cooling_off_answer(request, login(request, extra_context))
+    return view
+
+
+admin.site.login_form = AdminSignInForm
+admin.site.login = _admin_login_answering_429(admin.site.login)

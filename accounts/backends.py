@@ -1,5 +1,5 @@
-"""Django's password check with the failed-login limits in front, for every caller of `authenticate()`:
-HTTP Basic, the login page and the admin's login alike."""
+"""Django's password check with the failed-login limits around it, for every caller of `authenticate()`:
+HTTP Basic, the login page and the admin's login alike (`accounts.failed_logins` holds the rule)."""
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
@@ -17,12 +17,12 @@ class FailedLoginLimitedBackend(ModelBackend):
         if username is None or password is None:
             return None
         counters = FailedLoginCounters(username, client_address(request))
-        wait = counters.cool_off_seconds()
+        wait = counters.claim()  # counted before the check, so concurrent guesses cannot pass the limit
         if wait:
             if request is not None:
                 request.failed_login_cool_off = wait  # callers may tell the user how long to wait
             raise PermissionDenied("cooling off after failed logins")  # stops every other backend too
         user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is None:
-            counters.record_failure()
+        if user is not None:
+            counters.release()  # only failures stay counted
         return user

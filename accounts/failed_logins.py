@@ -1,30 +1,63 @@
-"""Failed password checks, counted per username and per client address across workers (the shared store).
+"""Failed password checks: the one rule that slows a guesser and never locks the owner out.
 
-Past either limit the caller is cooled off until the window ends, even with the right password, so
-guessing is bounded. The address is the one client-address rule's (`access.client_address`).
+Counted in fixed windows (`FAILED_LOGIN_WINDOW_SECONDS`) in the shared store, across workers, three ways:
+per username from one client address (`FAILED_LOGIN_LIMIT_PER_USERNAME`), per address over every
+username (`FAILED_LOGIN_LIMIT_PER_IP`), and per username over every address
+(`FAILED_LOGIN_CEILING_PER_USERNAME`, far above what a person mistypes). Past any of them the caller
+waits until the window ends, even with the right password; the owner at another address does not. The
+address is the one client-address rule's (`access.client_address`).
+
+A password check claims its place before it runs (`claim`: check and count in one atomic step, so
+concurrent guesses cannot pass a limit together) and gives it back when the password was right
+(`release`): only failures stay counted.
 """
 import hashlib
 import math
 import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from django.conf import settings
 
-from access.shared_state import counters_add, fetch
+from access.shared_state import counters_claim, counters_release, fetch, noted_members
+
+
+def _digest(*parts):
+    text = "\0".join(str(part) for part in parts)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _window():
+    period = settings.FAILED_LOGIN_WINDOW_SECONDS
+    window = int(time.time() // period)
+    return period, window, (window + 1) * period
+
+
+def _username_names(username, window):
+    """The username-wide counter and the set of addresses its failures came from."""
+    user = _digest(username)
+    return f"failed-login:user:{user}:{window}", f"failed-login:addresses:{user}:{window}"
+
+
+def _pair_name(username, address, window):
+    return f"failed-login:pair:{_digest(username)}:{_digest(address)}:{window}"
 
 
 class FailedLoginCounters:
-    """The counters one username and one address are judged by in the current window."""
+    """The counters one username at one address is judged by in the current window."""
 
     def __init__(self, username, address):
-        self.period = settings.FAILED_LOGIN_WINDOW_SECONDS
-        window = int(time.time() // self.period)
-        self.window_end = (window + 1) * self.period
-        user_digest = hashlib.sha256(str(username).encode("utf-8", "surrogatepass")).hexdigest()[:32]
-        address_digest = hashlib.sha256(str(address).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        self.period, window, self.window_end = _window()
+        user_name, self.addresses_name = _username_names(username, window)
+        self.address = str(address)
         self.limits = {
-            f"failed-login:user:{user_digest}:{window}": settings.FAILED_LOGIN_LIMIT_PER_USERNAME,
-            f"failed-login:ip:{address_digest}:{window}": settings.FAILED_LOGIN_LIMIT_PER_IP,
+            _pair_name(username, address, window): settings.FAILED_LOGIN_LIMIT_PER_USERNAME,
+            f"failed-login:ip:{_digest(address)}:{window}": settings.FAILED_LOGIN_LIMIT_PER_IP,
+            user_name: settings.FAILED_LOGIN_CEILING_PER_USERNAME,
         }
+
+    def wait_seconds(self):
+        return max(1, math.ceil(self.window_end - time.time()))
 
     def cool_off_seconds(self, found=None):
         """Seconds until another try is allowed, 0 if now. `found`: counts the caller already read
@@ -32,8 +65,55 @@ class FailedLoginCounters:
         if found is None:
             found = fetch(counters=self.limits)
         if any(int(found.get(name) or 0) >= limit for name, limit in self.limits.items()):
-            return max(1, math.ceil(self.window_end - time.time()))
+            return self.wait_seconds()
         return 0
 
-    def record_failure(self):
-        counters_add((name, self.period) for name in self.limits)
+    def claim(self):
+        """Count this password check before it runs, if every limit allows one more: 0, and counted;
+        else the seconds to wait, and nothing counted."""
+        self.claimed = counters_claim(self.limits, self.period, note=(self.addresses_name, self.address))
+        return 0 if self.claimed else self.wait_seconds()
+
+    def release(self):
+        """The password was right: the claimed check is not a failure."""
+        counters_release(self.limits, self.period, self.claimed)
+
+
+@dataclass(frozen=True)
+class CoolOff:
+    """A username's failed sign-ins in the current window, for staff."""
+
+    failures: int  # over every address
+    until: datetime  # when the window, and any cool-off in it, ends
+    ceiling_reached: bool  # refused from every address
+    addresses: tuple  # ((address, failures, cooling off?), ...), most failures first
+
+    @property
+    def cooling_off(self):
+        return self.ceiling_reached or any(cooling for _, _, cooling in self.addresses)
+
+
+def failed_logins_of(username):
+    """`CoolOff` for `username` now: how many failures, from which addresses, and who waits until when."""
+    period, window, window_end = _window()
+    user_name, addresses_name = _username_names(username, window)
+    addresses = sorted(noted_members(addresses_name))
+    pairs = {address: _pair_name(username, address, window) for address in addresses}
+    found = fetch(counters=[user_name, *pairs.values()])
+    limit = settings.FAILED_LOGIN_LIMIT_PER_USERNAME
+    per_address = sorted(((address, int(found.get(name) or 0)) for address, name in pairs.items()),
+                         key=lambda item: (-item[1], item[0]))
+    return CoolOff(
+        failures=int(found.get(user_name) or 0), until=datetime.fromtimestamp(window_end, tz=timezone.utc),
+        ceiling_reached=int(found.get(user_name) or 0) >= settings.FAILED_LOGIN_CEILING_PER_USERNAME,
+        addresses=tuple((address, count, count >= limit) for address, count in per_address if count),
+    )
+
+
+def failed_login_names_of(username):
+    """Every counter (and noted set) this window holds for `username` alone: what clearing forgets.
+    An address's own counter stays: it is about everyone at that address, not this user."""
+    _, window, _ = _window()
+    user_name, addresses_name = _username_names(username, window)
+    pairs = [_pair_name(username, address, window) for address in noted_members(addresses_name)]
+    return [user_name, addresses_name, *pairs]

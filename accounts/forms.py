@@ -1,7 +1,7 @@
-"""Input rules for the developer's own account pages: signup."""
+"""Input rules for the developer's own account pages: signup, and signing in (here and in the admin)."""
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 
 class SignupForm(UserCreationForm):
@@ -23,3 +23,22 @@ class SignupForm(UserCreationForm):
         if get_user_model().objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("An account with this email already exists.", code="email_taken")
         return email
+
+
+class CoolingOffMessage:
+    """For a sign-in form: while failed sign-ins from here are cooling off (`accounts.backends` notes
+    the wait on the request), say how long to wait instead of "wrong password"."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            wait = getattr(self.request, "failed_login_cool_off", None)
+            if wait:
+                raise forms.ValidationError(f"Too many failed sign-in attempts. Try again in {wait} seconds.",
+                                            code="cooling_off") from None
+            raise
+
+
+class SignInForm(CoolingOffMessage, AuthenticationForm):
+    """The sign-in page's form."""

@@ -1,9 +1,12 @@
-"""Writes to accounts: API state (admin actions and the `suspend`/`restore` commands), signup, billing."""
+"""Writes to accounts: API state (admin actions and the `suspend`/`restore` commands), signup, billing,
+clearing a cool-off after failed sign-ins."""
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from access.shared_state import counters_forget
+from accounts.failed_logins import failed_login_names_of, failed_logins_of
 from accounts.models import AccountState, AccountStateChange, ApiAccount, BalanceEntry
 from accounts.policy import account_state
 from accounts.selectors import account_balance_due
@@ -90,3 +93,18 @@ def _positive(amount):
     if amount <= 0:
         raise ValueError("An amount must be more than zero.")
     return amount
+
+
+@transaction.atomic
+def account_clear_failed_logins(*, user, changed_by=None, ip=None):
+    """Forget `user`'s failed sign-ins in this window, from every address (staff, when the owner is
+    kept waiting), and record who did it. An address's own limit stays: it is about everyone there.
+
+    Raises `SharedStateUnavailable` (and records nothing) when the shared cache cannot be told.
+    """
+    username = user.get_username()
+    before = failed_logins_of(username)
+    audit_record(action=AuditEvent.Action.FAILED_LOGINS_CLEARED, actor=changed_by, ip=ip, subject=username,
+                 detail={"failures": before.failures, "addresses": len(before.addresses),
+                         "was_cooling_off": before.cooling_off})
+    counters_forget(failed_login_names_of(username))

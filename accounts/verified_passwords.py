@@ -72,7 +72,11 @@ class PasswordCheck:
                 return user
             discard([self.key])
         # Django's ModelBackend runs the hasher for unknown users too, so timing reveals nothing.
+        # The backend claims this check in the failed-login counters first (`accounts.backends`).
         user = authenticate(self.request, username=self.username, password=self._password)
+        wait = getattr(self.request, "failed_login_cool_off", None)
+        if user is None and wait:
+            raise TooManyFailedAttempts(wait)
         if user is not None:
             remember(self.key, (user.pk, password_fingerprint(user)), settings.BASIC_CREDENTIALS_CACHE_SECONDS)
         return user

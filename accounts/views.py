@@ -2,6 +2,7 @@
 
 Views parse, call one service or selector, render; the rules live in services, selectors, policy.
 """
+import math
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -10,15 +11,17 @@ from django.contrib.auth import authenticate, login, views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import RedirectURLMixin
 from django.contrib.messages.views import SuccessMessageMixin
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.generic import FormView, TemplateView
 
-from accounts.forms import SignupForm
+from access.client_address import client_address
+from accounts.forms import SignInForm, SignupForm
 from accounts.models import AccountState
 from accounts.policy import account_state
 from accounts.selectors import account_balance_due, account_payment_reference, balance_entries_of
 from accounts.services import account_signup
+from accounts.signup_limits import signup_claim, signup_wait
 from consumers.selectors import consumers_of
 
 
@@ -32,12 +35,26 @@ class SignupView(RedirectURLMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             return redirect(self.get_success_url())
+        wait = signup_wait(client_address(request))  # a person at a spent address is told before typing
+        if wait:
+            return self.too_many(wait)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(next=self.get_redirect_url(), **kwargs)
 
+    def too_many(self, wait):
+        """The friendly 429: why, when to come back, and the way in for those who have an account."""
+        going_on = self.get_redirect_url()
+        response = render(self.request, "accounts/signup_limited.html",
+                          {"wait_minutes": math.ceil(wait / 60), "next": going_on}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+
     def form_valid(self, form):
+        wait = signup_claim(client_address(self.request))  # counted with the check: no overshoot
+        if wait:
+            return self.too_many(wait)
         username, password = form.cleaned_data["username"], form.cleaned_data["password1"]
         account_signup(username=username, email=form.cleaned_data["email"], password=password)
         # Straight in, through the configured backends: the next step (registering a client) needs a session.
@@ -112,16 +129,20 @@ class ContactView(TemplateView):
 
 
 class SignInView(auth_views.LoginView):
-    """Django's sign-in page, answering 429 with the wait while failed sign-ins are cooling off
-    (`accounts.backends` sets the wait on the request), so a guesser learns nothing but the wait."""
+    """Django's sign-in page, answering 429 with the wait while failed sign-ins are cooling off, so a
+    guesser learns nothing but the wait."""
+
+    authentication_form = SignInForm
 
     def form_invalid(self, form):
-        wait = getattr(self.request, "failed_login_cool_off", None)
-        if wait is None:
-            return super().form_invalid(form)
-        form.errors.clear()
-        form.add_error(None, f"Too many failed sign-in attempts. Try again in {wait} seconds.")
-        response = self.render_to_response(self.get_context_data(form=form))
+        return cooling_off_answer(self.request, super().form_invalid(form))
+
+
+def cooling_off_answer(request, response):
+    """A sign-in form's answer (the page, with the wait in it: `CoolingOffMessage`), as 429 with
+    `Retry-After` when the failed-login limits refused the check; unchanged otherwise."""
+    wait = getattr(request, "failed_login_cool_off", None)
+    if wait and response.status_code == 200:
         response.status_code = 429
         response["Retry-After"] = str(wait)
-        return response
+    return response

@@ -194,6 +194,12 @@ class ProjectConfig:
         100, _whole_number(1), "a whole number, 1 or more (default 100)")
     FAILED_LOGIN_WINDOW_SECONDS: int = _setting(
         900, _whole_number(1), "a whole number of seconds, 1 or more (default 900)")
+    # Over every address: far above what a person mistypes, so only a spread-out attack reaches it.
+    FAILED_LOGIN_CEILING_PER_USERNAME: int = _setting(
+        1000, _whole_number(1), "a whole number, 1 or more (default 1000)")
+    # Accounts created from one client address.
+    SIGNUP_RATE_LIMIT: str = _setting(
+        "20/hour", _rate, "accounts/period, period s, sec, m, min, h, hour, d or day (default 20/hour)")
     BASIC_CREDENTIALS_CACHE_SECONDS: int = _setting(
         300, _whole_number(1), "a whole number of seconds, 1 or more (default 300)")
     # New clients start "pending": usable only by their owner until staff accept them in the admin.

@@ -101,6 +101,9 @@ SHARED_CACHE_TIMEOUT_SECONDS = CONFIG.SHARED_CACHE_TIMEOUT_SECONDS
 _DATABASE_CACHE = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",
     "LOCATION": "shared_cache",
+    # Never cull: past MAX_ENTRIES Django deletes a third of the rows by key, counters included, which
+    # would reset failed-login and rate limits. Expired rows go with `manage.py prune_expired` instead.
+    "OPTIONS": {"MAX_ENTRIES": 10**12},
 }
 if REDIS_URL:
     CACHES = {
@@ -132,10 +135,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 AUTHENTICATION_BACKENDS = ["accounts.backends.FailedLoginLimitedBackend"]
-# Failed password checks allowed per username and per client IP in each window, across workers.
+# Failed password checks allowed per username from one client IP, per IP, and per username over
+# every IP, in each window, across workers (accounts.failed_logins).
 FAILED_LOGIN_LIMIT_PER_USERNAME = CONFIG.FAILED_LOGIN_LIMIT_PER_USERNAME
 FAILED_LOGIN_LIMIT_PER_IP = CONFIG.FAILED_LOGIN_LIMIT_PER_IP
 FAILED_LOGIN_WINDOW_SECONDS = CONFIG.FAILED_LOGIN_WINDOW_SECONDS
+FAILED_LOGIN_CEILING_PER_USERNAME = CONFIG.FAILED_LOGIN_CEILING_PER_USERNAME  # over every address
+SIGNUP_RATE_LIMIT = CONFIG.SIGNUP_RATE_LIMIT  # accounts created per client address
 # How long a verified Basic password is remembered (as a keyed digest) before PBKDF2 runs again.
 BASIC_CREDENTIALS_CACHE_SECONDS = CONFIG.BASIC_CREDENTIALS_CACHE_SECONDS
 

@@ -81,3 +81,136 @@ def test_the_sign_in_page_answers_429_with_the_wait_during_a_cool_off(client, al
     assert 1 <= int(response["Retry-After"]) <= 3600
     assert "Too many failed sign-in attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+# --- Issue 10: the guesser waits, the owner at another address does not -----------------------------
+
+GUESSER, OWNER = "198.51.100.66", "192.0.2.50"
+
+
+def test_the_owner_at_another_address_gets_in_while_the_guesser_waits(client, aladdin_key, limits):
+    for _ in range(3):
+        assert call(client, aladdin_key, password="guess", REMOTE_ADDR=GUESSER).status_code == 401
+    refused = call(client, aladdin_key, REMOTE_ADDR=GUESSER)  # even the right password, from there
+    assert refused.status_code == 429 and refused.json()["message"] == "Too many requests"
+    assert call(client, aladdin_key, REMOTE_ADDR=OWNER).status_code == 200
+
+
+def test_made_up_usernames_behind_the_proxy_do_not_lock_out_other_clients(client, aladdin_key, limits,
+                                                                          settings):
+    settings.TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}  # every request comes through the one proxy
+    for n in range(5):
+        guess = call(client, aladdin_key, username=f"made-up-{n}", password="guess",
+                     HTTP_X_FORWARDED_FOR=GUESSER, **proxy)
+        assert guess.status_code == 401
+    assert call(client, aladdin_key, username="made-up-9", password="guess",
+                HTTP_X_FORWARDED_FOR=GUESSER, **proxy).status_code == 429
+    assert call(client, aladdin_key, HTTP_X_FORWARDED_FOR=OWNER, **proxy).status_code == 200
+
+
+def test_a_username_wide_ceiling_holds_across_addresses(client, aladdin_key, limits, settings):
+    settings.FAILED_LOGIN_CEILING_PER_USERNAME = 5
+    for n in range(5):  # one guess from each of five addresses, each far below the per-address limits
+        assert call(client, aladdin_key, password="guess", REMOTE_ADDR=f"203.0.113.{n}").status_code == 401
+    refused = call(client, aladdin_key, REMOTE_ADDR=OWNER)
+    assert refused.status_code == 429 and refused.json()["message"] == "Too many requests"
+
+
+def test_right_passwords_do_not_count_towards_a_cool_off(client, aladdin, password, limits):
+    for _ in range(2):
+        assert client.post("/login", {"username": "Aladdin", "password": "guess"}).status_code == 200
+    for _ in range(4):  # each a full password check (a session's sign-in is not remembered)
+        assert client.post("/login", {"username": "Aladdin", "password": password}).status_code == 302
+        client.logout()
+    assert client.post("/login", {"username": "Aladdin", "password": "guess"}).status_code == 200
+    assert client.post("/login", {"username": "Aladdin", "password": password}).status_code == 429
+
+
+def test_the_sign_in_page_lets_the_owner_in_from_another_address(client, aladdin, password, limits):
+    for _ in range(3):
+        client.post("/login", {"username": "Aladdin", "password": "guess"}, REMOTE_ADDR=GUESSER)
+    refused = client.post("/login", {"username": "Aladdin", "password": password}, REMOTE_ADDR=GUESSER)
+    assert refused.status_code == 429
+    assert "Too many failed sign-in attempts. Try again in " in refused.content.decode()
+    signed_in = client.post("/login", {"username": "Aladdin", "password": password}, REMOTE_ADDR=OWNER)
+    assert signed_in.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_the_sign_in_page_counts_by_the_trusted_proxys_client_address(client, aladdin, password, limits,
+                                                                       settings):
+    settings.TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(3):
+        client.post("/login", {"username": "Aladdin", "password": "guess"}, HTTP_X_FORWARDED_FOR=GUESSER,
+                    **proxy)
+    assert client.post("/login", {"username": "Aladdin", "password": password},
+                       HTTP_X_FORWARDED_FOR=GUESSER, **proxy).status_code == 429
+    assert client.post("/login", {"username": "Aladdin", "password": password},
+                       HTTP_X_FORWARDED_FOR=OWNER, **proxy).status_code == 302
+
+
+def test_the_admin_login_answers_429_with_the_wait_and_lets_staff_in_elsewhere(client, db, limits):
+    from django.contrib.auth import get_user_model
+    get_user_model().objects.create_superuser("staff", "staff@example.com", "staff password")
+    form = {"username": "staff", "next": "/admin/"}
+    for _ in range(3):
+        guess = client.post("/admin/login/", {**form, "password": "guess"}, REMOTE_ADDR=GUESSER)
+        assert guess.status_code == 200
+    refused = client.post("/admin/login/", {**form, "password": "staff password"}, REMOTE_ADDR=GUESSER)
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 3600
+    page = refused.content.decode()
+    assert "Too many failed sign-in attempts. Try again in " in page
+    assert "Please enter the correct" not in page and "_auth_user_id" not in client.session
+    signed_in = client.post("/admin/login/", {**form, "password": "staff password"}, REMOTE_ADDR=OWNER)
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/admin/"
+
+
+def test_a_warm_basic_request_still_reads_the_counters_in_its_one_round_trip(client, aladdin_key, settings):
+    """The counters are read with the key's snapshot and the remembered password; a right password
+    counts nothing, so a warm request makes exactly one call to Redis."""
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set: no Redis round trips to count")
+    from access.shared_state import _Redis
+
+    for _ in range(3):  # cold, then the key's snapshot and the password remembered
+        assert call(client, aladdin_key).status_code == 200
+    redis_client = _Redis.get()
+    calls = []
+    original = redis_client.execute_command
+    redis_client.execute_command = lambda *args, **options: calls.append(args[0]) or original(*args, **options)
+    try:
+        assert call(client, aladdin_key).status_code == 200
+    finally:
+        del redis_client.execute_command
+    assert len(calls) == 1, calls
+
+
+def test_the_database_fallback_keeps_every_count_however_full_it_gets(db, settings):
+    """Django's database cache deletes a third of its rows once it holds 300: an attacker making rows
+    (a made-up username each) must not thereby wipe the counts that hold them back."""
+    settings.REDIS_URL = ""  # the database fallback, whatever this run is configured with
+    settings.FAILED_LOGIN_LIMIT_PER_IP = 5
+    from django.contrib.auth import authenticate
+    from django.test import RequestFactory
+
+    def refused(username, address):
+        request = RequestFactory().post("/login", REMOTE_ADDR=address)
+        authenticate(request, username=username, password="a guess")
+        return bool(getattr(request, "failed_login_cool_off", None))
+
+    assert [refused(f"made-up-{n}", GUESSER) for n in range(6)] == [False] * 5 + [True]
+    for n in range(200):  # two to four rows each, from addresses of their own
+        refused(f"other-{n}", f"10.1.0.{n}")
+    assert refused("made-up-99", GUESSER)
+
+
+def test_with_redis_unreachable_right_passwords_still_do_not_count(client, aladdin, password, limits, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # configured, nothing listening: counted in the database
+    for _ in range(4):
+        assert client.post("/login", {"username": "Aladdin", "password": password}).status_code == 302
+        client.logout()
+    for _ in range(3):
+        assert client.post("/login", {"username": "Aladdin", "password": "guess"}).status_code == 200
+    assert client.post("/login", {"username": "Aladdin", "password": password}).status_code == 429

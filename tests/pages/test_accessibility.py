@@ -97,3 +97,30 @@ def test_every_page_passes_axe(new_page, live_server, width):
     for path in ["/", "/billing", "/contact"]:
         axe.visit(locked_page, path)
     assert not axe.found, "axe-core violations:\n" + json.dumps(axe.found, indent=1)
+
+
+def test_the_cooling_off_pages_pass_axe(new_page, live_server, settings):
+    """The 429 pages: signup from an address that created its share of accounts, and the sign-in page
+    after too many failed passwords."""
+    from django.core.cache import caches
+
+    from accounts.signup_limits import signup_claim
+
+    settings.SIGNUP_RATE_LIMIT = "1/hour"
+    settings.FAILED_LOGIN_LIMIT_PER_USERNAME = 1
+    factories.make_user("erin", password=PASSWORD)
+    signup_claim("127.0.0.1")  # the live server's client address has created its one account
+    axe = Findings()
+    page = new_page(*WIDTHS["phone"])
+    response = page.goto("/signup")
+    assert response.status == 429 and page.get_by_text("Too many accounts were created from here").count()
+    axe.check(page, "signup, limited")
+    for _ in range(2):
+        page.goto("/login")
+        page.get_by_label("Username").fill("erin")
+        page.get_by_label("Password").fill("a guess")
+        page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Too many failed sign-in attempts").wait_for()
+    axe.check(page, "sign-in, cooling off")
+    caches["database"].clear()  # committed counts (a live server's test) would reach the next test
+    assert not axe.found, "axe-core violations:\n" + json.dumps(axe.found, indent=1)

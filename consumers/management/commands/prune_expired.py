@@ -1,4 +1,5 @@
-"""`manage.py prune_expired`: delete expired nonces and request tokens so no table grows without bound.
+"""`manage.py prune_expired`: delete expired nonces, request tokens and database-cache rows (counters,
+remembered values) so no table grows without bound.
 
 Both are also pruned now and then as requests arrive; schedule this as well (cron, a systemd timer)
 on deployments that keep nonces in the database, e.g. every 10 minutes:
@@ -6,7 +7,7 @@ on deployments that keep nonces in the database, e.g. every 10 minutes:
 """
 from django.core.management.base import BaseCommand
 
-from access.shared_state import nonces_prune
+from access.shared_state import database_cache_prune, nonces_prune
 from consumers.oauth1.services import request_tokens_prune
 
 
@@ -16,4 +17,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         nonces = nonces_prune()
         request_tokens = request_tokens_prune()
+        database_cache_prune()  # the database cache never culls (settings): its expired rows go here
         self.stdout.write(f"Deleted {nonces} expired nonce(s) and {request_tokens} expired request token(s).")
