@@ -23,10 +23,6 @@ from tests.oauth1.browser import CSRF, NEXT, REQUEST_TOKEN
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
-UNTIL_LOGINS_MERGED = ("main counts failed passwords per username, so the guesser locks the owner out everywhere; "
-                       "CONTRACT's per-(username, address) rule is branch `logins` (issue 10)")
-
-
 def upstream(response):
     return response.headers["X-Stack-Upstream"]
 
@@ -171,7 +167,6 @@ def test_a_guesser_is_refused_after_the_limit(stack, client_at, person):
     assert refused.json()["message"] == "Too many requests" and int(refused.headers["Retry-After"]) > 0
 
 
-@pytest.mark.xfail(strict=False, reason=UNTIL_LOGINS_MERGED)
 def test_the_owner_at_another_address_still_gets_in(stack, client_at, person):
     owner = person("owner", "the owner's passphrase")
     key = make_consumer(owner).client_key
