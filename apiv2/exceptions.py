@@ -24,6 +24,7 @@ GENERIC_MESSAGES = {
     status.HTTP_404_NOT_FOUND: "Not Found",
     status.HTTP_405_METHOD_NOT_ALLOWED: "Method Not Allowed",
     status.HTTP_406_NOT_ACCEPTABLE: "Not Acceptable",
+    status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: "Content Too Large",
     status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "Unsupported Media Type",
     status.HTTP_429_TOO_MANY_REQUESTS: "Too many requests",
     status.HTTP_500_INTERNAL_SERVER_ERROR: "Internal Server Error",
