@@ -7,18 +7,10 @@ they get the contract's JSON under the API URLs and the site's page elsewhere, l
 """
 import logging
 
-from django.conf import settings
-from django.core.exceptions import (
-    DisallowedHost,
-    RequestDataTooBig,
-    TooManyFieldsSent,
-    TooManyFilesSent,
-)
-from django.http import UnreadablePostError
-from django.http.multipartparser import MultiPartParserError
+from django.core.exceptions import DisallowedHost
 from django.shortcuts import render
 
-from apiv2.exceptions import is_api_path, json_error_response
+from apiv2.exceptions import is_api_path, json_error_response, unreadable_request
 
 logger = logging.getLogger("django.request")
 
@@ -54,10 +46,9 @@ def _refusal(request):
         request.body  # noqa: B018
         if request.method == "POST":
             request.POST  # noqa: B018
-    except TooManyFieldsSent:
-        return 400, f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} fields."
-    except RequestDataTooBig:
-        return 413, f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
-    except (TooManyFilesSent, MultiPartParserError, UnreadablePostError):
-        return 400, "The request body could not be read."
+    except Exception as error:
+        refusal = unreadable_request(error)
+        if refusal is None:
+            raise
+        return refusal
     return None

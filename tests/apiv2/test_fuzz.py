@@ -266,3 +266,15 @@ def test_a_nul_request_token_on_the_authorize_page_is_not_found(client, alice):
     client.force_login(alice)
     response = client.get("/oauth/authorize?oauth_token=%00")
     assert response.status_code == 400 and b"This authorization request is not valid" in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+def test_too_many_form_fields_in_a_put_or_patch_is_a_400(api, aladdin, method, caplog):
+    """Django parses only a POST's form body; DRF parses the others, under Django's same field limit."""
+    product = factories.make_product(aladdin)
+    response = api.generic(method, f"/v2/products/{product.pk}", data=TOO_MANY_FIELDS, content_type=FORM)
+    assert response.status_code == 400, response.content
+    assert response.json()["additional"] == (
+        f"The request has more than {django_settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} fields.")
+    assert_no_traceback(caplog)
