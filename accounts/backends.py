@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.views.decorators.debug import sensitive_variables
 
 from access.client_address import client_address
+from access.storable import storable
 from accounts.failed_logins import FailedLoginCounters
 
 
@@ -22,7 +23,11 @@ class FailedLoginLimitedBackend(ModelBackend):
             if request is not None:
                 request.failed_login_cool_off = wait  # callers may tell the user how long to wait
             raise PermissionDenied("cooling off after failed logins")  # stops every other backend too
-        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if storable(username):
+            user = super().authenticate(request, username=username, password=password, **kwargs)
+        else:  # a name no account can have: the hasher runs as for any unknown name (timing)
+            get_user_model()().set_password(password)
+            user = None
         if user is not None:
             counters.release()  # only failures stay counted
         return user

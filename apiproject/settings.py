@@ -46,6 +46,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "apiproject.content_security.ContentSecurityPolicyMiddleware",
+    # Before anything reads the request: one Django cannot read (Host, field count, body size) is refused.
+    "apiproject.request_shape.RequestShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -158,7 +161,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "apiv2.parsers.NestingLimitedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -227,6 +230,18 @@ TRUSTED_PROXIES = CONFIG.TRUSTED_PROXIES
 # A stale form (a consent tab left open while signing in again elsewhere) gets the site's own page.
 CSRF_FAILURE_VIEW = "apiproject.error_views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
+# Every HTML page (`apiproject.content_security`): scripts, styles, fonts and fetches from this origin
+# only, nothing inline; images may be data: URIs (Swagger UI's icons). No form-action: Authorize
+# redirects to the app's callback, on whatever host the app registered.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+])
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:

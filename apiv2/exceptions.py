@@ -6,9 +6,16 @@ Django's own 404/500 handlers and middleware for the same URLs.
 import logging
 import math
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -24,6 +31,7 @@ GENERIC_MESSAGES = {
     status.HTTP_404_NOT_FOUND: "Not Found",
     status.HTTP_405_METHOD_NOT_ALLOWED: "Method Not Allowed",
     status.HTTP_406_NOT_ACCEPTABLE: "Not Acceptable",
+    status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: "Content Too Large",
     status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "Unsupported Media Type",
     status.HTTP_429_TOO_MANY_REQUESTS: "Too many requests",
     status.HTTP_500_INTERNAL_SERVER_ERROR: "Internal Server Error",
@@ -44,8 +52,25 @@ def json_error_response(status_code, message=None, additional="", reference=""):
     return JsonResponse(error_body(status_code, message, additional, reference), status=status_code)
 
 
+def unreadable_request(error):
+    """(status, additional) for an error Django raises while reading a request it will not accept
+    (field count, body size, a broken body), or None for any other error."""
+    if isinstance(error, TooManyFieldsSent):
+        return 400, f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} fields."
+    if isinstance(error, RequestDataTooBig):
+        return 413, f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
+    if isinstance(error, (TooManyFilesSent, MultiPartParserError, UnreadablePostError)):
+        return 400, "The request body could not be read."
+    return None
+
+
 def api_exception_handler(exc, context):
     request = context.get("request")
+    unreadable = unreadable_request(exc)  # DRF parses the bodies Django leaves (PUT, PATCH) itself
+    if unreadable is not None:
+        status_code, additional = unreadable
+        logger.warning("Unreadable request: %s", additional)
+        return json_error_response(status_code, additional=additional)
     if isinstance(exc, (OperationalError, InterfaceError)):
         logger.error("Database unavailable: %s", exc.__class__.__name__)
         exc = ApiError(SharedStateUnavailable())

@@ -6,6 +6,7 @@ where the scheme can help: it reads the counts with the credentials (`RateCounts
 travels with the worker's next read (`counters_add_later`). The tightest limit is noted on the request
 for the `X-RateLimit-*` headers. An account is counted by its name (`access.credentials.account_name`).
 """
+import hashlib
 import math
 import time
 
@@ -108,7 +109,14 @@ def _limits_for(identities):
         rate = rates.get(scope)
         if rate and identities.get(scope) is not None:
             allowed, period = SimpleRateThrottle.parse_rate(None, rate)
-            yield scope, identities[scope], allowed, period
+            identity = _client_key_name(identities[scope]) if scope == "client_key" else identities[scope]
+            yield scope, identity, allowed, period
+
+
+def _client_key_name(client_key):
+    """A client key's name in the counters: a digest, as the key a caller sent may hold any character
+    (a NUL, which the database cache on PostgreSQL cannot take) and be of any length."""
+    return hashlib.sha256(client_key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def rate_limit_headers(request):

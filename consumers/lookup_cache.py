@@ -11,8 +11,9 @@ import hashlib
 from access.shared_state import fetch, snapshot_keep, snapshots_forget
 
 SNAPSHOT_SECONDS = 60
-# Unknown keys are remembered too, so that a known and an unknown key take the same path and time:
-# otherwise answering from the store for one and from the database for the other tells them apart.
+# Unknown keys are not remembered: each would be an entry anyone can make by sending a made-up key,
+# so the store would grow with what strangers send. A made-up key costs one indexed query instead.
+# (Snapshots stored as UNKNOWN by an earlier release may still be read during a deploy.)
 UNKNOWN = "unknown"
 CONSUMER = "consumer"
 ACCESS_TOKEN = "access-token"
@@ -36,8 +37,11 @@ def remembered_in(found, kind, key):
 
 
 def remember(kind, key, value, tag=""):
-    """`value` None remembers the key as unknown; `tag`: see `access.shared_state.snapshot_keep`."""
-    snapshot_keep(snapshot_key(kind, key), UNKNOWN if value is None else value, SNAPSHOT_SECONDS, tag=tag)
+    """Keep a snapshot of what `key` names; `value` None (an unknown key) keeps nothing (see UNKNOWN).
+    `tag`: see `access.shared_state.snapshot_keep`."""
+    if value is None:
+        return
+    snapshot_keep(snapshot_key(kind, key), value, SNAPSHOT_SECONDS, tag=tag)
 
 
 def forget(kind, keys):

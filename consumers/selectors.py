@@ -1,6 +1,7 @@
 """Reads of registered clients."""
 from django.db.models import F
 
+from access.storable import storable
 from accounts.policy import attach_loaded_state
 from accounts.verified_passwords import fingerprint_of_hash
 from consumers.lookup_cache import CONSUMER, UNKNOWN, remember, remembered, remembered_in
@@ -20,8 +21,8 @@ def consumer_get_by_key(client_key, found=None):
 
 
 def consumer_load(client_key):
-    """From the database, remembering the answer (unknown keys too)."""
-    consumer = consumer_queryset().filter(client_id=client_key).first()
+    """From the database, remembering a client found (see `lookup_cache.UNKNOWN`)."""
+    consumer = consumer_queryset().filter(client_id=client_key).first() if storable(client_key) else None
     if consumer is not None:
         consumer_prepare(consumer)
     remember(CONSUMER, client_key, consumer)

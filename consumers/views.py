@@ -9,7 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
@@ -27,6 +29,7 @@ from consumers.services import (
 )
 
 
+@method_decorator(never_cache, name="dispatch")  # every page of an app shows its client key: no-store
 class OwnConsumersMixin(LoginRequiredMixin):
     context_object_name = "consumer"
 
@@ -52,6 +55,7 @@ class ConsumerListView(OwnConsumersMixin, ListView):
     context_object_name = "consumers"
 
 
+@method_decorator(never_cache, name="dispatch")  # a form that failed shows what was typed
 class ConsumerRegisterView(LoginRequiredMixin, FormView):
     template_name = "consumers/register.html"
     form_class = ConsumerRegisterForm

@@ -3,8 +3,9 @@ import base64
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.generic import TemplateView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
 from consumers.oauth1.validator import OAuth1Validator
@@ -33,6 +34,12 @@ def example_client_key(user):
 
 class AuthenticationGuideView(TemplateView):
     template_name = "docs/authentication.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if request.user.is_authenticated:  # the examples carry the developer's own client key
+            add_never_cache_headers(response)
+        return response
 
     def get_context_data(self, **kwargs):
         absolute = self.request.build_absolute_uri
@@ -76,8 +83,9 @@ class ApiSchemaView(SpectacularAPIView):
     throttle_classes = []
 
 
-class ApiReferenceView(SpectacularSwaggerView):
-    """Swagger UI over the schema, its assets served by us (drf-spectacular-sidecar), no CDN."""
+class ApiReferenceView(SpectacularSwaggerSplitView):
+    """Swagger UI over the schema, its assets served by us (drf-spectacular-sidecar), no CDN; its
+    set-up script at `?script`, not inline (the Content-Security-Policy)."""
 
     authentication_classes = []
     permission_classes = [AllowAny]

@@ -3,6 +3,7 @@ from django.db.models import F
 
 from access.credentials import account_name
 from access.shared_state import redis_in_use
+from access.storable import storable
 from accounts.policy import attach_loaded_state
 from consumers.lookup_cache import ACCESS_TOKEN, CONSUMER, UNKNOWN, remember, remembered, remembered_in, snapshot_key
 from consumers.oauth1.models import AccessToken, RequestToken
@@ -11,6 +12,8 @@ from consumers.selectors import consumer_load, consumer_prepare, owner_columns
 
 def request_token_get(*, consumer_key, key):
     """A live request token issued to the client with `consumer_key`."""
+    if not (storable(consumer_key) and storable(key)):
+        return None
     return (
         RequestToken.objects.live()
         .select_related("user")
@@ -21,7 +24,7 @@ def request_token_get(*, consumer_key, key):
 
 def request_token_get_for_authorization(key):
     """A live request token no user has authorized yet, with its client and the client's developer."""
-    if not key:
+    if not key or not storable(key):
         return None
     request_token = (
         RequestToken.objects.live()
@@ -71,6 +74,8 @@ def resource_credentials(*, consumer_key, token_key, found=None):
         consumer = consumer_load(consumer_key) if consumer is None else consumer
         if consumer == UNKNOWN:
             return None, None
+    elif not (storable(consumer_key) and storable(token_key)):
+        return None, None
     else:
         token = (
             _access_token_queryset()
@@ -104,8 +109,8 @@ def _access_token_prepare(token):
 
 
 def _access_token_load(key):
-    """From the database, remembering the answer (unknown and revoked tokens too, as unknown)."""
-    token = _access_token_queryset().filter(key=key).first()
+    """From the database, remembering a live token found (see `lookup_cache.UNKNOWN`)."""
+    token = _access_token_queryset().filter(key=key).first() if storable(key) else None
     if token is not None:
         _access_token_prepare(token)
     remember(ACCESS_TOKEN, key, token, tag=account_name(token.user.get_username()) if token is not None else "")

@@ -119,6 +119,7 @@ def with_query_params(url, params):
 # --- The user's authorized apps --------------------------------------------------------------------------
 
 
+@method_decorator(never_cache, name="dispatch")  # which apps act for the user: no copy in the browser
 class AuthorizedAppsView(LoginRequiredMixin, ListView):
     template_name = "oauth/authorized_apps.html"
     context_object_name = "apps"

@@ -392,8 +392,8 @@ def test_unknown_keys_take_the_same_path_as_known_ones(client, app, alice_token,
     """The dummy paths: an unknown client or token costs the same lookups as a wrong secret, so the
     answer time does not say which keys exist.
 
-    Counted on the database path; with Redis, unknown keys are remembered like known ones and both
-    cost the same cache round trip.
+    Counted on the database path; with Redis an unknown key is not remembered (that would be one
+    entry per made-up key, `consumers.lookup_cache`): it costs a query where a known one is cached.
     """
     settings.REDIS_URL = ""
     from django.db import connection
