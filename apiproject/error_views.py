@@ -45,4 +45,6 @@ def csrf_failure(request, reason=""):
     back = request.path
     if request.path == reverse("oauth-authorize") and request.POST.get("oauth_token"):
         back = f"{back}?{urlencode({'oauth_token': request.POST['oauth_token']})}"
+    if request.path == reverse("oauth2-authorize"):
+        back = request.get_full_path()  # the OAuth 2.0 request lives in the consent page's query string
     return render(request, "403_csrf.html", {"back": back}, status=403)

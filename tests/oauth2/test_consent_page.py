@@ -1,0 +1,122 @@
+"""The OAuth 2.0 consent page (`/oauth2/authorize`, RFC 6749 §4.1 with PKCE), as the signed-in user sees
+it: the OAuth 1.0a authorize page's look and rules."""
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from django.test import Client
+
+from accounts.services import account_suspend
+from consumers.services import consumer_revoke
+from tests.factories import CALLBACK, make_consumer
+from tests.oauth2.helpers import pkce_pair
+
+
+@pytest.fixture
+def browser(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def pkce():
+    return pkce_pair()
+
+
+def authorize_url(app, challenge, **params):
+    query = {"response_type": "code", "client_id": app.client_key, "redirect_uri": CALLBACK,
+             "state": "xyz", "code_challenge": challenge, "code_challenge_method": "S256", **params}
+    return "/oauth2/authorize?" + urlencode({name: value for name, value in query.items() if value is not None})
+
+
+def returned(response):
+    """The query the client gets back on its redirect URI."""
+    assert response.status_code == 302, response.content
+    location = response["Location"]
+    assert location.startswith(CALLBACK + "?")
+    return {name: values[0] for name, values in parse_qs(urlsplit(location).query).items()}
+
+
+def test_login_required_and_the_request_survives_it(client, app, pkce):
+    url = authorize_url(app, pkce[1])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login?next=/oauth2/authorize%3F")
+
+
+def test_shows_the_app_its_developer_the_scopes_and_where_it_sends_you(browser, developer, pkce):
+    reader = make_consumer(developer, name="Photo Printer", scopes="products:read account:read",
+                           callback_url=CALLBACK)
+    response = browser.get(authorize_url(reader, pkce[1], scope="products:read"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Photo Printer" in page and "developer" in page
+    assert "Read your products" in page and "products:read" in page
+    assert "account:read" not in page
+    assert "you will be sent to\n    <strong>printer.example.com</strong>" in page
+    assert 'value="authorize"' in page and "csrfmiddlewaretoken" in page
+    assert response["X-Frame-Options"] == "DENY"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_authorize_sends_a_code_that_buys_tokens_with_the_verifier(browser, app, pkce, token_call):
+    url = authorize_url(app, pkce[1])
+    answer = returned(browser.post(url, {"decision": "authorize"}))
+    assert answer["state"] == "xyz" and answer["code"]
+    response = token_call(app, grant_type="authorization_code", code=answer["code"], redirect_uri=CALLBACK,
+                          code_verifier=pkce[0])
+    assert response.status_code == 200, response.content
+    assert {"access_token", "refresh_token", "expires_in", "scope"} <= set(response.json())
+
+
+def test_deny_sends_access_denied(browser, app, pkce):
+    answer = returned(browser.post(authorize_url(app, pkce[1]), {"decision": "deny"}))
+    assert answer["error"] == "access_denied" and answer["state"] == "xyz"
+
+
+def test_csrf_protected(alice, app, pkce):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    assert browser.post(authorize_url(app, pkce[1]), {"decision": "authorize"}).status_code == 403
+
+
+def test_a_redirect_uri_outside_the_callback_gets_a_page_not_a_redirect(browser, app, pkce):
+    response = browser.get(authorize_url(app, pkce[1], redirect_uri="https://evil.example.com/oauth/ready"))
+    assert response.status_code == 400
+    assert "This authorization request is not valid" in response.content.decode()
+
+
+def test_an_unknown_client_gets_a_page(browser, app, pkce):
+    response = browser.get(authorize_url(app, pkce[1], client_id="no-such-client"))
+    assert response.status_code == 400
+
+
+def test_a_locked_user_is_told_why(browser, alice, app, pkce):
+    account_suspend(user=alice, reason="billing")
+    response = browser.get(authorize_url(app, pkce[1]))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "No API Access" in page and "http://testserver/billing" in page
+
+
+def test_the_rules_are_asked_again_on_post(browser, alice, app, pkce):
+    url = authorize_url(app, pkce[1])
+    assert browser.get(url).status_code == 200
+    consumer_revoke(consumer=app)
+    response = browser.post(url, {"decision": "authorize"})
+    assert response.status_code == 403
+    assert "This app cannot be authorized" in response.content.decode()
+
+
+def test_a_stale_form_leads_back_to_the_same_request(alice, app, pkce):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    url = authorize_url(app, pkce[1])
+    response = browser.post(url, {"decision": "authorize", "csrfmiddlewaretoken": "stale"})
+    assert response.status_code == 403
+    assert f'href="{url.replace("&", "&amp;")}"' in response.content.decode()
+
+
+def test_implicit_grant_is_not_served(browser, app, pkce):
+    response = browser.get(authorize_url(app, pkce[1], response_type="token"))
+    answer = returned(response)
+    assert answer["error"] == "unsupported_response_type"
