@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from accounts.services import account_suspend
+from audit.models import AuditEvent
 from consumers.services import consumer_revoke
 from tests.factories import CALLBACK, make_consumer
 from tests.oauth2.helpers import pkce_pair
@@ -120,3 +121,26 @@ def test_implicit_grant_is_not_served(browser, app, pkce):
     response = browser.get(authorize_url(app, pkce[1], response_type="token"))
     answer = returned(response)
     assert answer["error"] == "unsupported_response_type"
+
+
+def test_an_approval_lands_in_the_audit_trail(browser, alice, app, pkce):
+    returned(browser.post(authorize_url(app, pkce[1]), {"decision": "authorize"}))
+    event = AuditEvent.objects.get(action=AuditEvent.Action.TOKEN_APPROVED)
+    assert event.actor == alice and event.subject == app.client_key
+    assert event.detail == {"user": "alice", "scopes": sorted(app.scope_list), "protocol": "oauth2"}
+
+
+def test_a_denial_records_nothing(browser, app, pkce):
+    returned(browser.post(authorize_url(app, pkce[1]), {"decision": "deny"}))
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.TOKEN_APPROVED).exists()
+
+
+def test_an_app_awaiting_review_is_for_its_owner_only(browser, developer, pkce, settings):
+    settings.CLIENT_REVIEW = True
+    pending = make_consumer(developer, callback_url=CALLBACK)
+    response = browser.get(authorize_url(pending, pkce[1]))
+    assert response.status_code == 403
+    assert "App not yet approved" in response.content.decode()
+    owner = Client()
+    owner.force_login(developer)
+    assert owner.get(authorize_url(pending, pkce[1])).status_code == 200
