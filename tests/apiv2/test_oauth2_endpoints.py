@@ -138,6 +138,13 @@ def test_a_refresh_may_narrow_the_scopes_but_not_widen_them(token_call, develope
                                    scope="account:read"), 400, "invalid_scope")
 
 
+def test_a_refresh_token_left_unused_for_30_days_stops_working(token_call, app, alice):
+    tokens = approved_tokens(app, alice)
+    get_access_token_model().objects.update(expires=timezone.now() - timedelta(days=30, seconds=1))
+    assert_oauth2_error(token_call(app, grant_type="refresh_token", refresh_token=tokens["refresh_token"]),
+                        400, "invalid_grant")
+
+
 # --- Access tokens expire ------------------------------------------------------------------------------
 
 
