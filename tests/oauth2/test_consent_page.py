@@ -144,3 +144,30 @@ def test_an_app_awaiting_review_is_for_its_owner_only(browser, developer, pkce, 
     owner = Client()
     owner.force_login(developer)
     assert owner.get(authorize_url(pending, pkce[1])).status_code == 200
+
+
+def test_an_app_without_a_callback_gets_a_page(browser, developer, pkce):
+    oob_only = make_consumer(developer)
+    response = browser.get(authorize_url(oob_only, pkce[1], redirect_uri=None))
+    assert response.status_code == 400
+    response = browser.get(authorize_url(oob_only, pkce[1], redirect_uri="https://printer.example.com/x"))
+    assert response.status_code == 400
+
+
+def test_the_redirect_uri_may_be_left_out_or_go_deeper_under_the_callback(browser, app, pkce, token_call):
+    answer = returned(browser.post(authorize_url(app, pkce[1], redirect_uri=None), {"decision": "authorize"}))
+    response = token_call(app, grant_type="authorization_code", code=answer["code"], code_verifier=pkce[0])
+    assert response.status_code == 200, response.content
+    deeper = CALLBACK + "/photos?album=1"
+    response = browser.post(authorize_url(app, pkce[1], redirect_uri=deeper), {"decision": "authorize"})
+    assert response["Location"].startswith(deeper + "&code=")
+    code = parse_qs(urlsplit(response["Location"]).query)["code"][0]
+    wrong = token_call(app, grant_type="authorization_code", code=code, code_verifier=pkce[0],
+                       redirect_uri=CALLBACK)  # RFC 6749 §4.1.3: the same redirect_uri as asked with
+    assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_request"
+
+
+def test_a_scope_the_client_does_not_hold_is_refused(browser, developer, pkce):
+    reader = make_consumer(developer, scopes="products:read", callback_url=CALLBACK)
+    answer = returned(browser.get(authorize_url(reader, pkce[1], scope="products:write")))
+    assert answer["error"] == "invalid_scope"
