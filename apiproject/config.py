@@ -202,6 +202,9 @@ class ProjectConfig:
         "20/hour", _rate, "accounts/period, period s, sec, m, min, h, hour, d or day (default 20/hour)")
     BASIC_CREDENTIALS_CACHE_SECONDS: int = _setting(
         300, _whole_number(1), "a whole number of seconds, 1 or more (default 300)")
+    # How long an OAuth 2.0 access token works; the refresh token gets the client a new one.
+    OAUTH2_ACCESS_TOKEN_SECONDS: int = _setting(
+        3600, _whole_number(60), "a whole number of seconds, 60 or more (default 3600)")
     # New clients start "pending": usable only by their owner until staff accept them in the admin.
     CLIENT_REVIEW: bool = _setting(False, _flag, "1, true, yes or on; or 0, false, no or off (default off)")
     SUPPORT_EMAIL: str = _setting(

@@ -9,6 +9,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from apiproject.config import BASE_DIR, ProjectConfig
+from consumers.scopes import SCOPES
 
 # Parsed once, every problem at once (ConfigurationError); manage.py and wsgi.py print it and exit.
 CONFIG = ProjectConfig.from_environ(os.environ)
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
+    # Before `consumers`: its admin replaces the toolkit's page for the application model (ours).
+    "oauth2_provider",
     "consumers",
     "apiv2",
     "docs",
@@ -195,6 +198,38 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# OAuth 2.0 (django-oauth-toolkit) for the same registered clients: a client is the toolkit's
+# application; our validator loads and stores, our server serves only our grants, and the gate decides.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "consumers.Consumer"
+OAUTH2_PROVIDER = {
+    "OAUTH2_SERVER_CLASS": "consumers.oauth2.server.Server",
+    "OAUTH2_VALIDATOR_CLASS": "consumers.oauth2.validator.OAuth2Validator",
+    "OAUTH2_BACKEND_CLASS": "consumers.oauth2.bridge.OAuthLibCore",
+    "SCOPES_BACKEND_CLASS": "consumers.oauth2.scopes.ClientScopes",
+    "SCOPES": dict(SCOPES),
+    "ACCESS_TOKEN_EXPIRE_SECONDS": CONFIG.OAUTH2_ACCESS_TOKEN_SECONDS,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,  # S256 only
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,  # a used refresh token is refused at once
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,  # and replaying it ends the whole grant
+    # A refresh token left unused for 30 days after its access token expired stops working, and
+    # `manage.py cleartokens` may then delete it (used ones are kept until then, for reuse detection).
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    # Access and refresh tokens are kept as SHA-256 checksums only: a database dump holds no usable token.
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,  # never in the query string
+    "REQUEST_APPROVAL_PROMPT": "force",  # the consent page always asks, as the OAuth 1.0a page does
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,  # RFC 9207 `iss` on the way back to the client
+}
+# The toolkit warns that `http` redirect URIs are allowed. Ours follow the registered callback rule that
+# OAuth 1.0a shares (`consumers.validators`: http or https, as a developer registered it, e.g. loopback
+# for native apps); the toolkit's scheme list is not what decides.
+SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W008"]
+
 # New clients await staff review before other users may authorize them (consumers.services).
 CLIENT_REVIEW = CONFIG.CLIENT_REVIEW
 
@@ -273,5 +308,7 @@ LOGGING = {
         # that a filter would have to parse, and a new oauthlib message could slip past it. Our
         # bridge logs and answers refusals itself, so nothing below WARNING is lost that we use.
         "oauthlib": {"level": "WARNING"},
+        # The toolkit's DEBUG messages name client keys and grant details; nothing below WARNING we use.
+        "oauth2_provider": {"level": "WARNING"},
     },
 }

@@ -7,6 +7,12 @@ from django.views.generic import RedirectView
 
 from accounts.views import SignInView
 from apiproject import error_views
+from apiv2.oauth2_endpoints import (
+    AuthorizationServerMetadataView,
+    OAuth2IntrospectView,
+    OAuth2RevokeView,
+    OAuth2TokenView,
+)
 from apiv2.token_endpoints import AccessTokenView, RequestTokenView
 from apiv2.views import ApiRootView, NotFoundView
 
@@ -17,6 +23,15 @@ urlpatterns = [
     # OAuth 1.0a token endpoints: with or without a trailing slash, directly (no redirect).
     re_path(r"^oauth/request_token/?$", RequestTokenView.as_view(), name="oauth-request-token"),
     re_path(r"^oauth/access_token/?$", AccessTokenView.as_view(), name="oauth-access-token"),
+    # OAuth 2.0's endpoints for clients: with or without a trailing slash, directly (no redirect).
+    re_path(r"^oauth2/token/?$", OAuth2TokenView.as_view(), name="oauth2-token"),
+    re_path(r"^oauth2/revoke_token/?$", OAuth2RevokeView.as_view(), name="oauth2-revoke-token"),
+    re_path(r"^oauth2/introspect/?$", OAuth2IntrospectView.as_view(), name="oauth2-introspect"),
+    # RFC 8628 goes here: /oauth2/device_authorization (name "oauth2-device-authorization", which the
+    # metadata announces once routed) and the page /oauth2/device.
+    path(".well-known/oauth-authorization-server", AuthorizationServerMetadataView.as_view(),
+         name="oauth2-metadata"),
+    path("", include("consumers.oauth2.urls")),  # /oauth2/authorize
     path("admin/", admin.site.urls),
     path("", include("consumers.oauth1.urls")),  # /oauth/..., /account/apps
     path("login", SignInView.as_view(next_page="home"), name="login"),

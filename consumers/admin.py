@@ -109,8 +109,15 @@ accept_clients = _review_action(ReviewStatus.APPROVED, "accept")
 reject_clients = _review_action(ReviewStatus.REJECTED, "reject")
 
 
+# django-oauth-toolkit's admin registers its own page for the application model, which is ours: its
+# form would edit columns we do not have and could set a secret by hand. Ours replaces it.
+if admin.site.is_registered(Consumer):
+    admin.site.unregister(Consumer)
+
+
 @admin.register(Consumer)
 class ConsumerAdmin(admin.ModelAdmin):
+    view_on_site = False  # the app page is its owner's; staff see the client here
     list_display = ("name", "client_id", "user", "scopes", "is_active", "review_status", "created", "last_used")
     list_filter = ("review_status", "revoked_at")
     search_fields = ("=client_id", "name", "user__username", "user__email")

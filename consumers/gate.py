@@ -1,10 +1,11 @@
 """The one gate: may this client, acting for this user, through this scheme, use the API now?
 
-Every way in asks it: Basic, OAuth 1.0a resource requests, both token endpoints and the authorize page
-(and, next, OAuth 2.0). Nothing else reads the flags it reads. In the contract's order, the first
-refusal answers: client known and active (a client staff rejected is as revoked) -> owner rule (Basic)
--> the client's owner deactivated or disabled -> a client awaiting review used for anyone but its owner
--> the acting user deactivated, locked or disabled. Scope is the view's to check.
+Every way in asks it: Basic, OAuth 1.0a resource requests, both token endpoints and the authorize page,
+and OAuth 2.0's token endpoint and consent page (client credentials act as the owner, like Basic).
+Nothing else reads the flags it reads. In the contract's order, the first refusal answers: client
+known and active (a client staff rejected is as revoked) -> owner rule (Basic) -> the client's owner
+deactivated or disabled -> a client awaiting review used for anyone but its owner -> the acting user
+deactivated, locked or disabled. Scope is the view's to check.
 """
 from access.refusals import (
     AccountDisabled,
@@ -19,6 +20,7 @@ from accounts.policy import account_state
 
 BASIC = "basic"
 OAUTH1 = "oauth1"
+OAUTH2 = "oauth2"
 
 STATE_REFUSALS = {AccountState.LOCKED: AccountLocked, AccountState.DISABLED: AccountDisabled}
 

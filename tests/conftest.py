@@ -6,6 +6,7 @@ from django.db import connection
 
 from access.shared_state import fetch
 from tests import factories
+from tests.oauth2.helpers import client_auth as oauth2_client_auth
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -87,3 +88,14 @@ def rates(settings):
         settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
                                    "DEFAULT_THROTTLE_RATES": {"client_key": client_key, "account": account}}
     return set_rates
+
+
+# --- OAuth 2.0 ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def token_call(client):
+    """POST a form to `/oauth2/token` as `app` (its key and secret in HTTP Basic, RFC 6749 §2.3.1)."""
+    def call(app, secret=None, **form):
+        return client.post("/oauth2/token", form, **oauth2_client_auth(app, secret))
+    return call

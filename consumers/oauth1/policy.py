@@ -31,7 +31,7 @@ def callback_refusal(consumer, callback):
         return None
     if not consumer.callback_url:
         return MalformedRequest("This client has no registered callback URL: oauth_callback must be 'oob'.")
-    if not _is_under(callback, consumer.callback_url):
+    if not is_under_callback(callback, consumer.callback_url):
         return MalformedRequest("oauth_callback must be 'oob' or a URL under the client's registered callback URL.")
     return None
 
@@ -54,7 +54,8 @@ def granted_scopes(consumer, requested):
     return names
 
 
-def _is_under(callback, registered):
+def is_under_callback(callback, registered):
+    """The one callback rule, for OAuth 1.0a's `oauth_callback` and OAuth 2.0's `redirect_uri`."""
     if len(callback) > MAX_CALLBACK_LENGTH or not callback.isprintable() or any(c in callback for c in " \\"):
         return False  # browsers read backslashes and spaces differently from urlsplit
     try:

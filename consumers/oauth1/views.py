@@ -13,8 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
 from access.client_address import client_address
-from access.refusals import AppNotApproved
-from consumers.gate import OAUTH1, client_refusal, user_refusal
+from consumers.consent import NOT_VALID, consent_context, consent_refusal_page, quiet_header, refused
+from consumers.gate import OAUTH1
 from consumers.oauth1.selectors import (
     authorized_app_rows,
     authorized_apps_of,
@@ -25,8 +25,6 @@ from consumers.oauth1.services import (
     request_token_authorize,
     request_token_deny,
 )
-from consumers.scopes import SCOPES
-from consumers.selectors import consumers_of
 
 # --- The authorize page (RFC 5849 §2.2) -----------------------------------------------------------------
 
@@ -43,16 +41,12 @@ class AuthorizeView(LoginRequiredMixin, View):
         refused = _refusal_page(request, request_token)
         if refused is not None:
             return refused
-        consumer = request_token.consumer
-        return render(request, "oauth/authorize.html", {
-            "request_token": request_token,
-            "consumer": consumer,
-            "developer": consumer.user,
-            "scopes": [(name, SCOPES.get(name, "")) for name in request_token.scope_list],
+        return render(request, "oauth/authorize.html", consent_context(
+            request, client=request_token.consumer, scopes=request_token.scope_list,
             # Where Authorize leads: the callback's host, which may differ from the shown website.
-            "destination": None if request_token.is_oob else urlsplit(request_token.callback).netloc,
-            "quiet_header": _quiet_header(request),
-        })
+            destination=None if request_token.is_oob else urlsplit(request_token.callback).netloc,
+            form_action=reverse("oauth-authorize"), hidden_fields=[("oauth_token", request_token.key)],
+        ))
 
     def post(self, request):
         request_token = request_token_get_for_authorization(request.POST.get("oauth_token", ""))
@@ -75,38 +69,18 @@ class AuthorizeView(LoginRequiredMixin, View):
 def _refusal_page(request, request_token):
     """A page saying why this authorization cannot go on, or None when it can."""
     if request_token is None:
-        return _refused(request, 400, "This authorization request is not valid",
-                        "It has expired, was already answered, or the link is incomplete. "
-                        "Go back to the app and start again.")
-    refusal = client_refusal(request_token.consumer, request.user, scheme=OAUTH1)
-    if isinstance(refusal, AppNotApproved):
-        return _refused(request, 403, refusal.message, refusal.additional)
-    if refusal is not None:
-        return _refused(request, 403, "This app cannot be authorized",
-                        "Its client key has been revoked or its developer's access is disabled.")
-    refusal = user_refusal(request.user)
-    if refusal is not None:
-        link = request.build_absolute_uri(reverse(refusal.help_page)) if refusal.help_page else ""
-        return _refused(request, 403, refusal.message, refusal.additional, link)
-    return None
-
-
-def _refused(request, status, title, text, link=""):
-    return render(request, "oauth/refused.html", {"title": title, "text": text, "link": link},
-                  status=status)
+        return refused(request, 400, NOT_VALID,
+                       "It has expired, was already answered, or the link is incomplete. "
+                       "Go back to the app and start again.")
+    return consent_refusal_page(request, request_token.consumer, OAUTH1)
 
 
 def _send_back(request, request_token, params, oob_template):
     """Redirect to the app's callback with `params` added to its own query; `oob` shows a page."""
     if request_token.is_oob:
         return render(request, oob_template,
-                      {"consumer": request_token.consumer, "quiet_header": _quiet_header(request), **params})
+                      {"consumer": request_token.consumer, "quiet_header": quiet_header(request), **params})
     return HttpResponseRedirect(with_query_params(request_token.callback, params))
-
-
-def _quiet_header(request):
-    """People who only approve apps get the consent pages without the developer menu."""
-    return not consumers_of(request.user).exists()
 
 
 def with_query_params(url, params):

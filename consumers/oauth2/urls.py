@@ -1,0 +1,9 @@
+"""OAuth 2.0 pages (CONTRACT.md, "URLs"): the consent page. (The token endpoints are API URLs:
+`apiproject.urls`.)"""
+from django.urls import re_path
+
+from consumers.oauth2 import views
+
+urlpatterns = [
+    re_path(r"^oauth2/authorize/?$", views.ConsentView.as_view(), name="oauth2-authorize"),
+]
