@@ -82,3 +82,23 @@ def oauthlib_response(headers, body, status):
     description = data.get("error_description") or error.replace("_", " ").capitalize() + "."
     headers = {name: value for name, value in headers.items() if name.lower() != "content-type"}
     return oauth2_error_response(status, error, description, headers)
+
+
+# The endpoints for clients under /oauth2/ (not the consent page, which is for people).
+CLIENT_ENDPOINTS = ("/oauth2/token", "/oauth2/revoke_token", "/oauth2/introspect", "/oauth2/device_authorization")
+# Django's own errors (a request it cannot read, a bug), as these endpoints answer them.
+DJANGO_ERRORS = {
+    400: ("invalid_request", "The request could not be read."),
+    403: ("invalid_request", "Forbidden."),
+    404: ("invalid_request", "Not found."),
+    500: ("server_error", "Something went wrong on our side; try again later."),
+}
+
+
+def is_oauth2_client_endpoint(path):
+    return path.rstrip("/") in CLIENT_ENDPOINTS
+
+
+def django_error_response(status):
+    error, description = DJANGO_ERRORS[status]
+    return oauth2_error_response(status, error, description)

@@ -270,3 +270,9 @@ def test_the_token_endpoint_counts_against_the_client_keys_budget(token_call, ap
     body = assert_oauth2_error(token_call(app, grant_type="client_credentials"), 429, "slow_down",
                                "Too many requests")
     assert body["additional"].startswith("Retry in ")
+
+
+def test_a_request_django_cannot_read_still_gets_the_oauth2_shape(client, app, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    form = {f"field{number}": "x" for number in range(10)}
+    assert_oauth2_error(client.post("/oauth2/token", form, **client_auth(app)), 400, "invalid_request")

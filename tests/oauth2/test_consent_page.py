@@ -63,6 +63,7 @@ def test_authorize_sends_a_code_that_buys_tokens_with_the_verifier(browser, app,
     url = authorize_url(app, pkce[1])
     answer = returned(browser.post(url, {"decision": "authorize"}))
     assert answer["state"] == "xyz" and answer["code"]
+    assert answer["iss"] == "http://testserver"  # RFC 9207: the metadata's issuer, against mix-ups
     response = token_call(app, grant_type="authorization_code", code=answer["code"], redirect_uri=CALLBACK,
                           code_verifier=pkce[0])
     assert response.status_code == 200, response.content

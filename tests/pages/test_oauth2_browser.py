@@ -5,7 +5,7 @@ import pytest
 import requests
 from requests_oauthlib import OAuth2Session
 
-from tests.pages.conftest import register_app, sign_up
+from tests.pages.conftest import assert_accessible, register_app, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
@@ -34,6 +34,7 @@ def test_authorization_code_with_pkce_approved_in_the_browser_refreshed_then_rev
     person.goto(authorization_url)
     person.get_by_text("Read your products").wait_for()
     assert "you will be sent to" in person.locator("#destination").inner_text()
+    assert_accessible(person, "the OAuth 2.0 consent page")
     person.get_by_role("button", name="Authorize").click()
     person.wait_for_url(f"{callback}/done?**")
     token = app.fetch_token(f"{base}/oauth2/token", client_secret=client_secret,
