@@ -102,3 +102,29 @@ def test_oauth_refuses_with_503_while_the_nonce_store_is_down_and_recovers(priva
         assert body["additional"]  # says to try again shortly
         private_redis.start()
         assert [call().status_code for _ in range(3)] == [200] * 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bearer_survives_a_redis_outage_on_the_database_and_uses_redis_again(private_redis, settings):
+    """A Bearer token needs no nonce: with Redis down its request is answered from the database (the
+    token and its client in one query, the rate counts there too), and a revocation still applies."""
+    from tests.factories import make_bearer_token
+
+    user = make_user("alice")
+    token = make_bearer_token(make_consumer(user), user)
+    headers = {"Authorization": f"Bearer {token.value}"}
+    with gunicorn_server(workers=2, extra_env={"REDIS_URL": private_redis.url}) as base_url:
+        def statuses(n=3):
+            return [requests.get(f"{base_url}/v2/products", headers=headers, timeout=30).status_code
+                    for _ in range(n)]
+
+        assert statuses() == [200] * 3
+        assert b"bearer-token-snapshot" in b" ".join(private_redis.keys())
+        private_redis.stop()
+        assert statuses() == [200] * 3
+        private_redis.start()  # same port, empty
+        assert statuses() == [200] * 3
+        assert b"bearer-token-snapshot" in b" ".join(private_redis.keys())
+        settings.REDIS_URL = private_redis.url  # this process forgets where the server remembers
+        token.revoke()
+        assert statuses(1) == [401]
