@@ -95,6 +95,8 @@ def device_code_poll(*, client_id, device_code):
     """(status, grant) for a device's poll: one of the statuses oauthlib's `DeviceCodeGrant` maps to
     RFC 8628 §3.5's answers, or (None, None) for a device code this client was not given."""
     Model = get_device_grant_model()
+    if not device_code or "\x00" in device_code:  # ours are URL-safe; PostgreSQL cannot hold a NUL
+        return None, None
     grant = _grants().select_related("user").filter(client_id=client_id, device_code=device_code).first()
     if grant is None:
         return None, None

@@ -224,3 +224,19 @@ def test_a_client_revoked_while_the_code_waits_cannot_be_approved(app, alice_bro
 def test_a_client_whose_owner_is_disabled_cannot_be_approved(developer, alice_browser, codes):
     account_suspend(user=developer, reason="terms")
     assert approve(alice_browser, codes).status_code == 403
+
+
+def test_a_device_code_no_database_can_hold_is_an_invalid_grant(client, app):
+    response = poll(client, app, "nul\x00byte")  # PostgreSQL refuses NUL in text: never a 500
+    assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
+
+
+def test_a_client_key_no_database_can_hold_gets_no_code(client):
+    response = form_post(client, "/oauth2/device_authorization", {"client_id": "nul\x00byte", "client_secret": "x"})
+    assert response.status_code in (400, 401) and response.json()["error"] in ("invalid_request", "invalid_client")
+
+
+def test_a_client_key_no_database_can_hold_is_refused_at_the_token_endpoint_too(client):
+    response = form_post(client, "/oauth2/token", {"grant_type": "client_credentials", "client_id": "nul\x00byte",
+                                                   "client_secret": "x"})
+    assert response.status_code == 401 and response.json()["error"] == "invalid_client"

@@ -133,3 +133,12 @@ def test_when_issuing_fails_the_oauth1_token_still_works(client, app, alice_toke
                                      uri="http://testserver/oauth2/token")
     assert AccessToken.objects.live().filter(pk=alice_token.pk).exists()
     assert signed_send(client, "GET", "/v2/products", app, token=alice_token).status_code == 200
+
+
+@pytest.mark.django_db
+def test_keys_no_database_can_hold_are_bad_credentials(client):
+    header = ('OAuth oauth_consumer_key="k%00", oauth_token="t%00", oauth_signature_method="HMAC-SHA1", '
+              'oauth_timestamp="1", oauth_nonce="n", oauth_signature="s"')
+    response = client.post("/oauth2/token", "grant_type=" + EXCHANGE.replace(":", "%3A"),
+                           content_type="application/x-www-form-urlencoded", HTTP_AUTHORIZATION=header)
+    assert response.status_code in (400, 401) and set(response.json()) >= FOUR_KEYS
