@@ -32,8 +32,8 @@ def oauth1_access_token_exchange(*, access_token, scopes, uri, ip=None):
         raise InvalidCredentials(INVALID)
     forget(ACCESS_TOKEN, [access_token.key])  # raises when the store cannot forget: all is undone
     token = bearer_pair_issue(client=access_token.consumer, user=access_token.user, scopes=scopes, uri=uri)
-    audit_record(action=AuditEvent.Action.TOKEN_REVOKED, actor=access_token.user, ip=ip,
-                 subject=access_token.consumer.client_id,
+    # The client did this, with the user's earlier consent: no person is the actor.
+    audit_record(action=AuditEvent.Action.TOKEN_REVOKED, actor=None, ip=ip, subject=access_token.consumer.client_id,
                  detail={"user": access_token.user.get_username(), "access_token_id": access_token.pk,
                          "exchanged_for": "OAuth 2.0", "scopes": list(scopes)})
     return token

@@ -8,6 +8,7 @@ from oauthlib.oauth1 import SIGNATURE_PLAINTEXT
 from requests_oauthlib import OAuth1
 
 from accounts.services import account_suspend
+from audit.models import AuditEvent
 from consumers.oauth1.models import AccessToken
 from consumers.oauth2.exchange import oauth1_access_token_exchange
 from consumers.services import consumer_revoke
@@ -96,6 +97,12 @@ class TestRefusals:
     def test_fewer_scopes_may_be_asked(self, client, app, alice_token):
         response = exchange(client, app, alice_token, params=exchange_params(alice_token, scope="products:read"))
         assert response.status_code == 200 and response.json()["scope"] == "products:read"
+
+    def test_the_exchange_is_in_the_audit_trail(self, client, app, alice_token):
+        assert exchange(client, app, alice_token).status_code == 200
+        event = AuditEvent.objects.get(action=AuditEvent.Action.TOKEN_REVOKED)
+        assert event.subject == app.client_key and event.actor is None
+        assert event.detail["user"] == "alice" and event.detail["exchanged_for"] == "OAuth 2.0"
 
     def test_a_locked_user_gets_our_403_and_keeps_the_token(self, client, app, alice, alice_token):
         account_suspend(user=alice, reason="billing")
