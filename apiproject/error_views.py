@@ -10,21 +10,28 @@ from django.template import loader
 from django.urls import reverse
 
 from apiv2.exceptions import is_api_path, json_error_response
+from apiv2.oauth2_errors import django_error_response, is_oauth2_client_endpoint
 
 
 def bad_request(request, exception=None):
+    if is_oauth2_client_endpoint(request.path):
+        return django_error_response(400)
     if is_api_path(request.path):
         return json_error_response(400)
     return render(request, "400.html", status=400)
 
 
 def permission_denied(request, exception=None):
+    if is_oauth2_client_endpoint(request.path):
+        return django_error_response(403)
     if is_api_path(request.path):
         return json_error_response(403)
     return render(request, "403.html", status=403)
 
 
 def not_found(request, exception=None):
+    if is_oauth2_client_endpoint(request.path):
+        return django_error_response(404)
     if is_api_path(request.path):
         return json_error_response(404)
     return render(request, "404.html", status=404)
@@ -32,6 +39,8 @@ def not_found(request, exception=None):
 
 def server_error(request):
     """No request context: whatever broke (the database, the session) must not break this page too."""
+    if is_oauth2_client_endpoint(request.path):
+        return django_error_response(500)
     if is_api_path(request.path):
         return json_error_response(500)
     return HttpResponseServerError(loader.get_template("500.html").render({"quiet_header": True}))

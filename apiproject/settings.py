@@ -205,6 +205,9 @@ OAUTH2_PROVIDER = {
     "ROTATE_REFRESH_TOKEN": True,
     "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,  # a used refresh token is refused at once
     "REFRESH_TOKEN_REUSE_PROTECTION": True,  # and replaying it ends the whole grant
+    # A refresh token left unused for 30 days after its access token expired stops working, and
+    # `manage.py cleartokens` may then delete it (used ones are kept until then, for reuse detection).
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
     # Access and refresh tokens are kept as SHA-256 checksums only: a database dump holds no usable token.
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,

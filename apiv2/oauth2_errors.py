@@ -9,6 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from access import refusals
 from apiv2.errors import STATUS, reference_url
 from apiv2.exceptions import error_body
+from apiv2.schemes.basic import ClientKeyBasicAuthentication
 
 # The RFC's word for each of our refusals. Locked and disabled accounts are `access_denied` (as RFC
 # 8628 uses it at the token endpoint) rather than `invalid_grant`: a new authorization would not help.
@@ -27,6 +28,9 @@ RFC_ERRORS = {
 }
 TOO_MANY_REQUESTS = 429
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+# These endpoints authenticate the client with HTTP Basic (RFC 6749 §2.3.1), so a 401 challenges with it
+# (oauthlib would name Bearer, the resource server's scheme).
+CLIENT_CHALLENGE = ClientKeyBasicAuthentication.challenge
 
 
 def oauth2_error_body(status, error, description, *, message=None, additional=None, reference=""):
@@ -39,6 +43,8 @@ def oauth2_error_response(status, error, description, headers=None, **four_keys)
     response = JsonResponse(oauth2_error_body(status, error, description, **four_keys), status=status)
     for name, value in {**NO_STORE, **(headers or {})}.items():
         response[name] = value
+    if status == 401:
+        response["WWW-Authenticate"] = CLIENT_CHALLENGE
     return response
 
 
@@ -76,3 +82,23 @@ def oauthlib_response(headers, body, status):
     description = data.get("error_description") or error.replace("_", " ").capitalize() + "."
     headers = {name: value for name, value in headers.items() if name.lower() != "content-type"}
     return oauth2_error_response(status, error, description, headers)
+
+
+# The endpoints for clients under /oauth2/ (not the consent page, which is for people).
+CLIENT_ENDPOINTS = ("/oauth2/token", "/oauth2/revoke_token", "/oauth2/introspect", "/oauth2/device_authorization")
+# Django's own errors (a request it cannot read, a bug), as these endpoints answer them.
+DJANGO_ERRORS = {
+    400: ("invalid_request", "The request could not be read."),
+    403: ("invalid_request", "Forbidden."),
+    404: ("invalid_request", "Not found."),
+    500: ("server_error", "Something went wrong on our side; try again later."),
+}
+
+
+def is_oauth2_client_endpoint(path):
+    return path.rstrip("/") in CLIENT_ENDPOINTS
+
+
+def django_error_response(status):
+    error, description = DJANGO_ERRORS[status]
+    return oauth2_error_response(status, error, description)

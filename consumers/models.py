@@ -150,7 +150,8 @@ class Consumer(SealedSecretsMixin, AbstractApplication):
 
     def secrets_in_force(self, now=None):
         """The client secrets a signature may be made with now: the current one first, then the
-        previous one while its overlap lasts. The one rule every OAuth 1.0a check asks."""
+        previous one while its overlap lasts. The one rule every OAuth 1.0a check and OAuth 2.0's
+        client authentication ask."""
         now = now or timezone.now()
         if self.previous_client_secret and self.previous_secret_expires_at and now < self.previous_secret_expires_at:
             return (self.client_secret, self.previous_client_secret)

@@ -4,7 +4,7 @@ query string."""
 import logging
 import re
 import runpy
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qs, parse_qsl, quote, urlencode, urlsplit
 
 import pytest
 import requests
@@ -12,8 +12,9 @@ from django.test import Client
 from oauthlib.oauth1 import SIGNATURE_HMAC_SHA1, SIGNATURE_PLAINTEXT, SIGNATURE_TYPE_QUERY
 from requests_oauthlib import OAuth1
 
-from tests.factories import basic_header, make_access_token, make_consumer, make_user
+from tests.factories import CALLBACK, basic_header, make_access_token, make_consumer, make_user
 from tests.oauth1.signing import signed_send
+from tests.oauth2.helpers import client_auth, pkce_pair
 from tests.servers import PROJECT_DIR, gunicorn_server
 
 VERIFIER = re.compile(r'<code id="oauth-verifier">([^<]+)</code>')
@@ -149,3 +150,38 @@ def test_gunicorn_access_log_holds_no_query_string(tmp_path):
     logged = "\n".join(lines)
     for secret in (key.client_key, key.client_secret, token.key, token.secret, "oauth_signature", "?"):
         assert secret not in logged
+
+
+@pytest.mark.django_db
+def test_no_oauth2_flow_logs_a_secret(captured, client):
+    app = make_consumer(make_user("developer"), name="Printer", callback_url=CALLBACK)
+    alice = make_user("alice", password=ALICE_PASSWORD)
+    browser = Client()
+    browser.force_login(alice)
+    verifier, challenge = pkce_pair()
+    query = urlencode({"response_type": "code", "client_id": app.client_key, "redirect_uri": CALLBACK,
+                       "code_challenge": challenge, "code_challenge_method": "S256", "state": "st"})
+    approved = browser.post(f"/oauth2/authorize?{query}", {"decision": "authorize"})
+    code = parse_qs(urlsplit(approved["Location"]).query)["code"][0]
+    auth = client_auth(app)
+    wrong = client.post("/oauth2/token", {"grant_type": "authorization_code", "code": code,
+                                          "code_verifier": verifier}, **client_auth(app, "a-wrong-secret"))
+    assert wrong.status_code == 401
+    tokens = client.post("/oauth2/token", {"grant_type": "authorization_code", "code": code,
+                                           "code_verifier": verifier}, **auth).json()
+    refreshed = client.post("/oauth2/token", {"grant_type": "refresh_token",
+                                              "refresh_token": tokens["refresh_token"]}, **auth).json()
+    replayed = client.post("/oauth2/token", {"grant_type": "refresh_token",
+                                             "refresh_token": tokens["refresh_token"]}, **auth)
+    assert replayed.status_code == 400
+    owner = client.post("/oauth2/token", {"grant_type": "client_credentials"}, **auth).json()
+    assert client.post("/oauth2/introspect", {"token": owner["access_token"]}, **auth).json()["active"]
+    assert client.post("/oauth2/revoke_token", {"token": owner["access_token"]}, **auth).status_code == 200
+
+    secrets = [app.client_secret, "a-wrong-secret", code, verifier, auth["HTTP_AUTHORIZATION"].split()[1],
+               tokens["access_token"], tokens["refresh_token"], refreshed["access_token"],
+               refreshed["refresh_token"], owner["access_token"]]
+    assert captured.texts, "the handler saw the requests being logged"
+    logged = "\n".join(captured.texts)
+    leaked = [secret for secret in secrets if secret in logged]
+    assert not leaked, f"{len(leaked)} secret(s) found in the logs"

@@ -8,6 +8,7 @@ the page may have sat open while the account was locked or the client revoked.
 from urllib.parse import urlsplit
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
@@ -15,9 +16,11 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
 
+from access.client_address import client_address
 from consumers.consent import NOT_VALID, consent_context, consent_refusal_page, refused
 from consumers.gate import OAUTH2
 from consumers.oauth2.bridge import core
+from consumers.oauth2.services import authorization_record_approval
 
 AUTHORIZE = "authorize"
 
@@ -39,10 +42,13 @@ class ConsentView(LoginRequiredMixin, View):
         checked = _checked(request)
         if not isinstance(checked, tuple):
             return checked
-        scopes, credentials, _ = checked
+        scopes, credentials, client = checked
         allow = request.POST.get("decision") == AUTHORIZE
         try:
-            uri, _, _, _ = core().create_authorization_response(request, scopes, credentials, allow)
+            with transaction.atomic():
+                uri, _, _, _ = core().create_authorization_response(request, scopes, credentials, allow)
+                authorization_record_approval(client=client, user=request.user, scopes=scopes,
+                                              ip=client_address(request))
         except OAuthToolkitError as error:  # denied, or refused while issuing the code
             return _error_answer(request, error)
         return HttpResponseRedirect(uri)

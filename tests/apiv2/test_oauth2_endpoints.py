@@ -10,6 +10,7 @@ from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
 from accounts.services import account_suspend
+from consumers.services import consumer_revoke, consumer_secret_rotate
 from tests.factories import CALLBACK, make_consumer
 from tests.oauth2.helpers import approved_tokens, client_auth
 
@@ -71,6 +72,25 @@ def test_a_wrong_secret_is_invalid_client(token_call, app):
                                401, "invalid_client", "Could not authenticate:")
     assert body["additional"] == body["error_description"]
     assert body["reference"] == ""
+    assert response_challenge(token_call(app, secret="x", grant_type="client_credentials")).startswith("Basic ")
+
+
+def response_challenge(response):
+    return response["WWW-Authenticate"]
+
+
+def test_the_previous_secret_works_during_a_rotation_overlap(token_call, app, developer):
+    old_secret = app.client_secret
+    consumer_secret_rotate(consumer=app, overlap=timedelta(hours=1))
+    assert token_call(app, secret=old_secret, grant_type="client_credentials").status_code == 200
+    consumer_secret_rotate(consumer=app, overlap=timedelta(0))
+    assert token_call(app, secret=old_secret, grant_type="client_credentials").status_code == 401
+
+
+def test_a_revoked_client_is_refused_with_our_body(token_call, app):
+    consumer_revoke(consumer=app)
+    assert_oauth2_error(token_call(app, grant_type="client_credentials"), 403, "invalid_client",
+                        "Invalid client key")
 
 
 def test_an_unsupported_grant_type_is_refused(token_call, app):
@@ -116,6 +136,13 @@ def test_a_refresh_may_narrow_the_scopes_but_not_widen_them(token_call, develope
     tokens = approved_tokens(reader, alice, scope="products:read")
     assert_oauth2_error(token_call(reader, grant_type="refresh_token", refresh_token=tokens["refresh_token"],
                                    scope="account:read"), 400, "invalid_scope")
+
+
+def test_a_refresh_token_left_unused_for_30_days_stops_working(token_call, app, alice):
+    tokens = approved_tokens(app, alice)
+    get_access_token_model().objects.update(expires=timezone.now() - timedelta(days=30, seconds=1))
+    assert_oauth2_error(token_call(app, grant_type="refresh_token", refresh_token=tokens["refresh_token"]),
+                        400, "invalid_grant")
 
 
 # --- Access tokens expire ------------------------------------------------------------------------------
@@ -243,3 +270,9 @@ def test_the_token_endpoint_counts_against_the_client_keys_budget(token_call, ap
     body = assert_oauth2_error(token_call(app, grant_type="client_credentials"), 429, "slow_down",
                                "Too many requests")
     assert body["additional"].startswith("Retry in ")
+
+
+def test_a_request_django_cannot_read_still_gets_the_oauth2_shape(client, app, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    form = {f"field{number}": "x" for number in range(10)}
+    assert_oauth2_error(client.post("/oauth2/token", form, **client_auth(app)), 400, "invalid_request")

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from accounts.services import account_suspend
+from audit.models import AuditEvent
 from consumers.services import consumer_revoke
 from tests.factories import CALLBACK, make_consumer
 from tests.oauth2.helpers import pkce_pair
@@ -62,6 +63,7 @@ def test_authorize_sends_a_code_that_buys_tokens_with_the_verifier(browser, app,
     url = authorize_url(app, pkce[1])
     answer = returned(browser.post(url, {"decision": "authorize"}))
     assert answer["state"] == "xyz" and answer["code"]
+    assert answer["iss"] == "http://testserver"  # RFC 9207: the metadata's issuer, against mix-ups
     response = token_call(app, grant_type="authorization_code", code=answer["code"], redirect_uri=CALLBACK,
                           code_verifier=pkce[0])
     assert response.status_code == 200, response.content
@@ -120,3 +122,53 @@ def test_implicit_grant_is_not_served(browser, app, pkce):
     response = browser.get(authorize_url(app, pkce[1], response_type="token"))
     answer = returned(response)
     assert answer["error"] == "unsupported_response_type"
+
+
+def test_an_approval_lands_in_the_audit_trail(browser, alice, app, pkce):
+    returned(browser.post(authorize_url(app, pkce[1]), {"decision": "authorize"}))
+    event = AuditEvent.objects.get(action=AuditEvent.Action.TOKEN_APPROVED)
+    assert event.actor == alice and event.subject == app.client_key
+    assert event.detail == {"user": "alice", "scopes": sorted(app.scope_list), "protocol": "oauth2"}
+
+
+def test_a_denial_records_nothing(browser, app, pkce):
+    returned(browser.post(authorize_url(app, pkce[1]), {"decision": "deny"}))
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.TOKEN_APPROVED).exists()
+
+
+def test_an_app_awaiting_review_is_for_its_owner_only(browser, developer, pkce, settings):
+    settings.CLIENT_REVIEW = True
+    pending = make_consumer(developer, callback_url=CALLBACK)
+    response = browser.get(authorize_url(pending, pkce[1]))
+    assert response.status_code == 403
+    assert "App not yet approved" in response.content.decode()
+    owner = Client()
+    owner.force_login(developer)
+    assert owner.get(authorize_url(pending, pkce[1])).status_code == 200
+
+
+def test_an_app_without_a_callback_gets_a_page(browser, developer, pkce):
+    oob_only = make_consumer(developer)
+    response = browser.get(authorize_url(oob_only, pkce[1], redirect_uri=None))
+    assert response.status_code == 400
+    response = browser.get(authorize_url(oob_only, pkce[1], redirect_uri="https://printer.example.com/x"))
+    assert response.status_code == 400
+
+
+def test_the_redirect_uri_may_be_left_out_or_go_deeper_under_the_callback(browser, app, pkce, token_call):
+    answer = returned(browser.post(authorize_url(app, pkce[1], redirect_uri=None), {"decision": "authorize"}))
+    response = token_call(app, grant_type="authorization_code", code=answer["code"], code_verifier=pkce[0])
+    assert response.status_code == 200, response.content
+    deeper = CALLBACK + "/photos?album=1"
+    response = browser.post(authorize_url(app, pkce[1], redirect_uri=deeper), {"decision": "authorize"})
+    assert response["Location"].startswith(deeper + "&code=")
+    code = parse_qs(urlsplit(response["Location"]).query)["code"][0]
+    wrong = token_call(app, grant_type="authorization_code", code=code, code_verifier=pkce[0],
+                       redirect_uri=CALLBACK)  # RFC 6749 §4.1.3: the same redirect_uri as asked with
+    assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_request"
+
+
+def test_a_scope_the_client_does_not_hold_is_refused(browser, developer, pkce):
+    reader = make_consumer(developer, scopes="products:read", callback_url=CALLBACK)
+    answer = returned(browser.get(authorize_url(reader, pkce[1], scope="products:write")))
+    assert answer["error"] == "invalid_scope"
