@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class ApiCredentials:
-    scheme: str  # "basic" or "oauth1"
+    scheme: str  # "basic", "oauth1" or "oauth2"
     consumer: object  # consumers.models.Consumer
     scopes: tuple = field(default_factory=tuple)
-    token: object = None  # the OAuth access token, None for Basic
+    token: object = None  # the OAuth 1.0a access token or OAuth 2.0 `BearerToken`, None for Basic
 
 
 def account_name(username):

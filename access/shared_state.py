@@ -22,6 +22,7 @@ import contextlib
 import logging
 import pickle
 import random
+import re
 import time
 from datetime import datetime, timezone as dt_timezone
 
@@ -452,3 +453,84 @@ def reachable():
         return cache.get("status-probe") == "1"
     except DatabaseError:
         return False
+
+
+# --- Reading by a snapshot's tag: a credential known only by itself (a Bearer token) -------------------
+
+# KEYS: the increments this process owes (n), then the snapshot. ARGV: n, the owed periods, then names
+# (key prefix included) with {1}, {2}... standing for the parts of the snapshot's tag (split at ",").
+# Answers the snapshot, then the value under each name once its parts are filled in (nil when the
+# snapshot is missing, a tombstone or untagged).
+TAGGED_READ_SCRIPT = """
+local n = tonumber(ARGV[1])
+for i = 1, n do
+  if redis.call('INCR', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], ARGV[1 + i]) end
+end
+local value = redis.call('GET', KEYS[n + 1])
+local answer = {value}
+local parts = nil
+if value and string.byte(value, 1) ~= 128 then
+  local bar = string.find(value, '|', 1, true)
+  if bar then
+    parts = {}
+    for part in string.gmatch(string.sub(value, 1, bar - 1), '[^,]+') do parts[#parts + 1] = part end
+  end
+end
+for i = n + 2, #ARGV do
+  local found = false
+  if parts then
+    local name = string.gsub(ARGV[i], '{(%d)}', function(d) return parts[tonumber(d)] end)
+    found = redis.call('GET', name)
+  end
+  answer[#answer + 1] = found
+end
+return answer
+"""
+_TAG_PART = re.compile(r"\{(\d)\}")
+
+
+def fetch_by_tag(*, snapshot, tagged_snapshots=(), tagged_counters=()):
+    """`fetch` for a credential whose own snapshot says what else to read: the snapshot, and the snapshots
+    and counters named after the parts of its tag (`snapshot_keep(tag="a,b,c")`; a name holds {1},
+    {2}... for them), in one round trip that also carries the increments this process owes.
+
+    Returns (found, names): `names` maps each given name to the one it stood for (empty when the
+    snapshot was missing or untagged), `found` holds the values under the real names (counters 0 when
+    absent). Without Redis, or when it cannot be reached, nothing is read: ({}, {}).
+    """
+    templates = list(tagged_snapshots) + list(tagged_counters)
+    if not redis_in_use():
+        return {}, {}
+    owed = _take_owed()
+    script, client = getattr(_Redis, "tagged_read", None), _Redis.get()
+    if script is None or script.registered_client is not client:
+        script = _Redis.tagged_read = client.register_script(TAGGED_READ_SCRIPT)
+
+    def read(client):
+        return script([_key(name) for name, _ in owed] + [_key(snapshot)],
+                      [len(owed), *[period for _, period in owed], *[_key(name) for name in templates]],
+                      client=client)
+
+    try:
+        answer = _redis_call(read, "read", optional=True)
+    except _Unreachable:
+        _count_in_database(owed)
+        return {}, {}
+    found, names = {}, {}
+    value, tag = _snapshot_and_tag(answer[0])
+    if value is not None:
+        found[snapshot] = value
+    if not tag:
+        return found, names
+    parts = tag.split(",")
+    for template, stored in zip(templates, answer[1:], strict=False):
+        name = _TAG_PART.sub(lambda match: parts[int(match.group(1)) - 1]
+                             if int(match.group(1)) <= len(parts) else match.group(0), template)
+        names[template] = name
+        if template in tagged_counters:
+            found[name] = int(stored or 0)
+        else:
+            kept, _ = _snapshot_and_tag(stored)
+            if kept is not None:
+                found[name] = kept
+    return found, names

@@ -148,6 +148,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "apiv2.schemes.basic.ClientKeyBasicAuthentication",
         "apiv2.schemes.oauth1.OAuth1Authentication",
+        "apiv2.schemes.oauth2.OAuth2Authentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",

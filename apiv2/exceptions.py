@@ -68,6 +68,10 @@ def api_exception_handler(exc, context):
         challenges = _challenges(context.get("view"), request)
         if challenges:
             response["WWW-Authenticate"] = challenges
+    elif isinstance(exc, ApiError) and request is not None:
+        challenge = _refusal_challenge(request, exc.refusal)
+        if challenge:
+            response["WWW-Authenticate"] = challenge
     wait = getattr(exc, "wait", None)  # DRF's Throttled, a TooManyFailedAttempts refusal
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and wait is not None:
         response["Retry-After"] = str(_whole_seconds(wait))
@@ -108,6 +112,14 @@ def _challenges(view, request):
         return ""
     headers = [auth.authenticate_header(request) for auth in view.get_authenticators()]
     return ", ".join(header for header in headers if header)
+
+
+def _refusal_challenge(request, refusal):
+    """The words of the scheme that authenticated the request on a refusal after it (a Bearer 403 for a
+    missing scope carries RFC 6750's `insufficient_scope`); read without authenticating again."""
+    authenticator = getattr(request, "_authenticator", None)
+    words = getattr(authenticator, "refusal_challenge", None)
+    return words(request, refusal) if words is not None else ""
 
 
 def is_api_path(path):

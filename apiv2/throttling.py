@@ -129,3 +129,21 @@ class RateLimitHeadersMixin:
         for name, value in rate_limit_headers(request).items():
             response[name] = value
         return response
+
+
+class TaggedRateCounts(RateCounts):
+    """`RateCounts` for a scheme that learns the client key and the account only from its credential's
+    snapshot (Bearer): `names` stand for the tag's parts ("{2}", "{3}"; see
+    `access.shared_state.fetch_by_tag`) until `read_from` is given what they stood for."""
+
+    def __init__(self, *, client_key_part, account_part):
+        self.now = time.time()
+        self.client_key = None
+        self.account_template = None
+        identities = {"client_key": client_key_part, "account": account_part}
+        self.names = [name for name, _ in _counter_names(self.now, _limits_for(identities))]
+
+    def read_from(self, request, found, *, username, client_key=None, names=None):
+        self.client_key = client_key
+        self.names = [(names or {}).get(name, name) for name in self.names]
+        super().read_from(request, found, username=username)

@@ -10,6 +10,7 @@ from oauthlib.oauth1 import SIGNATURE_HMAC_SHA1, SIGNATURE_PLAINTEXT, Client
 FORWARDED_HTTPS = {"X-Forwarded-Proto": "https"}
 PRODUCTS = "/v2/products"
 AUTHLIB_PRODUCTS = "/bench/authlib/products"
+DOT_PRODUCTS = "/bench/dot/products"
 
 
 def build_scenarios(seeded, base_url, budget):
@@ -25,7 +26,14 @@ def build_scenarios(seeded, base_url, budget):
         {"name": "oauth1-plaintext", "requests": signed(seeded, https_url, PRODUCTS, SIGNATURE_PLAINTEXT, budget)},
         {"name": "authlib-peer-hmac", "requests": signed(seeded, https_url, AUTHLIB_PRODUCTS, SIGNATURE_HMAC_SHA1,
                                                           budget)},
+        {"name": "oauth2-bearer", "requests": [("GET", PRODUCTS, bearer(seeded), None)]},
+        {"name": "dot-peer-bearer", "requests": [("GET", DOT_PRODUCTS, bearer(seeded), None)]},
     ]
+
+
+def bearer(seeded):
+    """A Bearer token is sent as it is, again and again (RFC 6750 has no nonce)."""
+    return {**FORWARDED_HTTPS, "Authorization": f"Bearer {seeded['bearer_token']}"}
 
 
 def signed(seeded, https_url, path, method, count):

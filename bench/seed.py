@@ -48,7 +48,25 @@ def main():
                                        secret=generate_token(), scopes=consumer.scopes)
     print(json.dumps({"username": BENCH_USERNAME, "password": PASSWORD,
                       "client_key": consumer.client_key, "client_secret": consumer.client_secret,
-                      "token_key": token.key, "token_secret": token.secret}))
+                      "token_key": token.key, "token_secret": token.secret,
+                      "bearer_token": seed_bearer_token(consumer, user)}))
+
+
+def seed_bearer_token(consumer, user):
+    """An OAuth 2.0 access token for the same client and user, valid for the whole run."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from oauth2_provider.models import get_access_token_model, set_token_value
+
+    from consumers.oauth1.tokens import generate_token
+
+    value = generate_token()
+    access_token = get_access_token_model()(application=consumer, user=user, scope=" ".join(consumer.scope_list),
+                                            expires=timezone.now() + timedelta(days=1))
+    set_token_value(access_token, value)
+    access_token.save()
+    return value
 
 
 def seed_large(consumer, user):

@@ -1,4 +1,5 @@
-"""Bench-only views: the same products list as /v2/products, without our authentication."""
+"""Bench-only views: the same products list as /v2/products, without our authentication (the reference)
+or behind a peer's (Authlib's OAuth 1, django-oauth-toolkit's OAuth 2)."""
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
@@ -29,6 +30,20 @@ class AuthlibProductList(ReferenceProductList):
         from bench.authlib_peer import AuthlibOAuth1Authentication  # Authlib is a bench-only dependency
 
         return [AuthlibOAuth1Authentication()]
+
+    def get_queryset(self):
+        return Product.objects.filter(owner=self.request.user)
+
+
+class DotProductList(ReferenceProductList):
+    """The OAuth 2.0 peer: django-oauth-toolkit's own DRF authentication in front of the same list."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get_authenticators(self):
+        from oauth2_provider.contrib.rest_framework import OAuth2Authentication
+
+        return [OAuth2Authentication()]
 
     def get_queryset(self):
         return Product.objects.filter(owner=self.request.user)

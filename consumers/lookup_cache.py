@@ -1,7 +1,8 @@
 """Credential lookups remembered as snapshots in the shared store, forgotten whenever their source changes.
 
-Two kinds of snapshot: a client with its owner and the owner's account state (by client key), and
-an access token with its user and the user's account state (by token key). Neither holds a password
+Three kinds of snapshot: a client with its owner and the owner's account state (by client key), an
+OAuth 1.0a access token with its user and the user's account state (by token key), and an OAuth 2.0
+access token likewise (by the token's digest; `consumers.oauth2.bearer_tokens`). Neither holds a password
 hash (only a keyed digest of it) nor a plaintext secret (see `consumers.secret_box`). Writers forget
 snapshots through `consumers.signals` (any save of a client, token, user or account state); a
 forget that cannot reach the store fails the change (`access.shared_state.snapshots_forget`).
@@ -16,11 +17,21 @@ SNAPSHOT_SECONDS = 60
 UNKNOWN = "unknown"
 CONSUMER = "consumer"
 ACCESS_TOKEN = "access-token"
+BEARER_TOKEN = "bearer-token"  # OAuth 2.0, named by the token's digest
 
 
 def snapshot_key(kind, key):
     # Hashed: an unknown key is whatever a caller sent, of any length and alphabet.
-    return f"{kind}-snapshot:{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}"
+    return snapshot_key_of_digest(kind, key_digest(key))
+
+
+def key_digest(key):
+    """The SHA-256 of a key, as snapshot names hold it (and as django-oauth-toolkit's `token_checksum` is)."""
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def snapshot_key_of_digest(kind, digest):
+    return f"{kind}-snapshot:{digest}"
 
 
 def remembered(*wanted):
@@ -40,6 +51,17 @@ def remember(kind, key, value, tag=""):
     snapshot_keep(snapshot_key(kind, key), UNKNOWN if value is None else value, SNAPSHOT_SECONDS, tag=tag)
 
 
+def remember_digest(kind, digest, value, tag=""):
+    """`remember` for a key known by its digest (`key_digest`)."""
+    snapshot_keep(snapshot_key_of_digest(kind, digest), UNKNOWN if value is None else value, SNAPSHOT_SECONDS,
+                  tag=tag)
+
+
 def forget(kind, keys):
     """Forget before the change commits; raises (and so undoes the change) when the store is unreachable."""
     snapshots_forget([snapshot_key(kind, key) for key in keys])
+
+
+def forget_digests(kind, digests):
+    """`forget` for keys known only by their digest (`key_digest`): OAuth 2.0 tokens are stored so."""
+    snapshots_forget([snapshot_key_of_digest(kind, digest) for digest in digests])

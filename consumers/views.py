@@ -15,6 +15,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from access.client_address import client_address
 from consumers.forms import ConsumerChangeForm, ConsumerRegisterForm, SecretRotateForm, SignatureDebugForm
+from consumers.grants import consumer_grant_types
 from consumers.oauth1.debugger import signature_steps
 from consumers.secrets_once import secrets_keep, secrets_take
 from consumers.selectors import consumers_of
@@ -86,13 +87,14 @@ class ConsumerDetailView(OwnConsumersMixin, DetailView):
     template_name = "consumers/detail.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(debug_form=SignatureDebugForm(), **kwargs)
+        kwargs.setdefault("debug_form", SignatureDebugForm())
+        return super().get_context_data(grant_types=consumer_grant_types(self.object), **kwargs)
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         form = SignatureDebugForm(request.POST)
         steps = signature_steps(consumer=self.object, **form.cleaned_data) if form.is_valid() else None
-        response = self.render_to_response(super().get_context_data(debug_form=form, steps=steps))
+        response = self.render_to_response(self.get_context_data(debug_form=form, steps=steps))
         add_never_cache_headers(response)
         return response
 

@@ -6,6 +6,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiVi
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 
+from consumers.scopes import SCOPES
+
 ERROR_STATUSES = {
     "400": "Bad request, e.g. no client key given",
     "401": "Could not authenticate",
@@ -45,6 +47,26 @@ class OAuth1Scheme(OpenApiAuthenticationExtension):
         return {
             "type": "apiKey", "in": "header", "name": "Authorization",
             "description": "OAuth 1.0a (RFC 5849), HMAC-SHA1 or PLAINTEXT; see /docs/authentication.",
+        }
+
+
+class OAuth2Scheme(OpenApiAuthenticationExtension):
+    """OAuth 2.0 Bearer tokens (RFC 6750) from our authorization server: authorization code with PKCE,
+    and client credentials (the client's owner)."""
+
+    target_class = "apiv2.schemes.oauth2.OAuth2Authentication"
+    name = "oauth2"
+
+    def get_security_definition(self, auto_schema):
+        scopes = dict(SCOPES)
+        return {
+            "type": "oauth2",
+            "description": "`Authorization: Bearer <token>`; see /docs/authentication.",
+            "flows": {
+                "authorizationCode": {"authorizationUrl": "/oauth2/authorize", "tokenUrl": "/oauth2/token",
+                                      "refreshUrl": "/oauth2/token", "scopes": scopes},
+                "clientCredentials": {"tokenUrl": "/oauth2/token", "scopes": scopes},
+            },
         }
 
 

@@ -55,3 +55,33 @@ def make_access_token(consumer, user, scopes=None):
     """An access token for `user` through `consumer`, made the way the three-legged flow makes one."""
     request_token = make_request_token(consumer, scopes=scopes, authorized_by=user)
     return access_token_issue(request_token=request_token, key=generate_token(), secret=generate_token())
+
+
+def make_bearer_token(consumer, user, scopes=None, expires_in=3600):
+    """An OAuth 2.0 access token as django-oauth-toolkit issues it (`user` None: client credentials);
+    its value, which the database may keep only as a digest, is on `.value`."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from oauth2_provider.models import get_access_token_model, set_token_value
+
+    value = generate_token()
+    access_token = get_access_token_model()(
+        application=consumer, user=user, scope=" ".join(scopes or consumer.scope_list),
+        expires=timezone.now() + timedelta(seconds=expires_in),
+    )
+    set_token_value(access_token, value)
+    access_token.save()
+    access_token.value = value
+    return access_token
+
+
+def make_refresh_token(access_token):
+    """The refresh token django-oauth-toolkit issues beside `access_token` (authorization code)."""
+    from oauth2_provider.models import get_refresh_token_model, set_token_value
+
+    refresh_token = get_refresh_token_model()(application=access_token.application, user=access_token.user,
+                                              access_token=access_token)
+    set_token_value(refresh_token, generate_token())
+    refresh_token.save()
+    return refresh_token

@@ -8,4 +8,6 @@ urlpatterns = [
     re_path(r"^oauth/authorize/?$", views.AuthorizeView.as_view(), name="oauth-authorize"),
     path("account/apps", views.AuthorizedAppsView.as_view(), name="authorized-apps"),
     path("account/apps/<int:pk>/revoke", views.RevokeAuthorizedAppView.as_view(), name="authorized-app-revoke"),
+    path("account/apps/app/<int:app>/revoke", views.RevokeAuthorizedAppView.as_view(),
+         name="authorized-app-revoke-app"),
 ]

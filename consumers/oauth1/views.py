@@ -4,7 +4,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -15,16 +15,9 @@ from django.views.generic import ListView
 from access.client_address import client_address
 from consumers.consent import NOT_VALID, consent_context, consent_refusal_page, quiet_header, refused
 from consumers.gate import OAUTH1
-from consumers.oauth1.selectors import (
-    authorized_app_rows,
-    authorized_apps_of,
-    request_token_get_for_authorization,
-)
-from consumers.oauth1.services import (
-    access_tokens_revoke_for_app,
-    request_token_authorize,
-    request_token_deny,
-)
+from consumers.grants import authorized_app_get, authorized_app_revoke, authorized_app_rows
+from consumers.oauth1.selectors import authorized_apps_of, request_token_get_for_authorization
+from consumers.oauth1.services import request_token_authorize, request_token_deny
 
 # --- The authorize page (RFC 5849 §2.2) -----------------------------------------------------------------
 
@@ -94,6 +87,8 @@ def with_query_params(url, params):
 
 
 class AuthorizedAppsView(LoginRequiredMixin, ListView):
+    """OAuth 1.0a and OAuth 2.0 grants together, one row per app (`consumers.grants`)."""
+
     template_name = "oauth/authorized_apps.html"
     context_object_name = "apps"
 
@@ -102,12 +97,18 @@ class AuthorizedAppsView(LoginRequiredMixin, ListView):
 
 
 class RevokeAuthorizedAppView(LoginRequiredMixin, View):
-    """Ends every token the user gave the app of token `pk`. Another user's token is a 404 by
-    construction: the lookup is within the user's own. The page asks first (a disclosure in the row)."""
+    """Ends every token the user gave the app, both protocols'. The app is named by its client's id
+    (`app`), or by one of the user's OAuth 1.0a tokens (`pk`, the page's first form). Another user's
+    token or an app she did not authorize is a 404 by construction: the lookup is within her own.
+    The page asks first (a disclosure in the row)."""
 
-    def post(self, request, pk):
-        access_token = get_object_or_404(authorized_apps_of(request.user), pk=pk)
-        access_tokens_revoke_for_app(user=request.user, consumer=access_token.consumer, actor=request.user,
-                                     ip=client_address(request))
-        messages.success(request, f"{access_token.consumer.name} can no longer use your account.")
+    def post(self, request, pk=None, app=None):
+        if app is None:
+            consumer = get_object_or_404(authorized_apps_of(request.user), pk=pk).consumer
+        else:
+            consumer = authorized_app_get(request.user, app)
+            if consumer is None:
+                raise Http404
+        authorized_app_revoke(user=request.user, consumer=consumer, actor=request.user, ip=client_address(request))
+        messages.success(request, f"{consumer.name} can no longer use your account.")
         return redirect("authorized-apps")

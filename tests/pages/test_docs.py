@@ -320,3 +320,12 @@ def alice_with_a_lamp(db):
     factories.make_product(alice, name="Lamp")
     app = factories.make_consumer(factories.make_user("printer-developer"))
     return app, factories.make_access_token(app, alice)
+
+
+def test_openapi_describes_bearer_tokens_and_where_to_get_them(client):
+    schema = yaml.safe_load(client.get("/v2/schema").content)
+    oauth2 = schema["components"]["securitySchemes"]["oauth2"]
+    assert oauth2["type"] == "oauth2"
+    assert oauth2["flows"]["authorizationCode"]["tokenUrl"] == "/oauth2/token"
+    assert set(oauth2["flows"]["clientCredentials"]["scopes"]) == {"account:read", "products:read", "products:write"}
+    assert {"oauth2": []} in schema["paths"]["/v2/products"]["get"]["security"]
