@@ -7,6 +7,7 @@ import time
 import pytest
 import requests
 
+from tests import factories
 from tests.factories import ALICE_PASSWORD
 from tests.pages.conftest import assert_accessible, browser, new_page, sign_in  # noqa: F401 - fixtures
 
@@ -38,6 +39,7 @@ def poll(base, app, device_code):
 def test_device_flow_code_entered_and_approved_in_the_browser_then_tokens_once(
         live_server, new_page, fast_polling, app, alice):  # noqa: F811
     base = live_server.url
+    factories.make_product(alice, name="Lamp")
     codes = ask_for_a_code(base, app)
     assert set(codes) >= {"device_code", "user_code", "verification_uri", "verification_uri_complete",
                           "expires_in", "interval"}
@@ -79,6 +81,10 @@ def test_device_flow_code_entered_and_approved_in_the_browser_then_tokens_once(
                                  auth=(app.client_key, app.client_secret)).json()
     assert introspected["active"] is True
     assert introspected["username"] == "alice" and introspected["scope"] == "products:read"
+
+    products = requests.get(f"{base}/v2/products", headers={"Authorization": f"Bearer {issued['access_token']}"})
+    assert products.status_code == 200, products.text
+    assert [product["name"] for product in products.json()["results"]] == ["Lamp"]
 
     time.sleep(1)
     again = poll(base, app, codes["device_code"])  # a device code gives tokens once

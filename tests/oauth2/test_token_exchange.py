@@ -51,6 +51,13 @@ def test_a_working_oauth1_token_becomes_a_working_oauth2_token_once(live_server,
     assert introspected["client_id"] == app.client_key
     assert set(introspected["scope"].split()) == {"account:read", "products:read"}
 
+    bearer = {"Authorization": f"Bearer {issued['access_token']}"}
+    root = requests.get(f"{base}/v2", headers=bearer)
+    assert root.status_code == 200, root.text
+    assert root.json()["account"]["username"] == "alice" and root.json()["auth"]["scheme"] == "oauth2"
+    assert sorted(root.json()["scopes"]) == ["account:read", "products:read"]
+    assert requests.get(f"{base}/v2/products", headers=bearer).status_code == 200
+
     refused = requests.get(f"{base}/v2/products", auth=oauth1)  # one grant, not two
     assert refused.status_code == 401 and refused.json()["message"] == "Could not authenticate:"
     again = requests.post(f"{base}/oauth2/token", auth=oauth1, data=exchange_params(token))

@@ -15,6 +15,7 @@ from django.test import Client
 
 from consumers.oauth1.models import AccessToken
 from consumers.oauth2.exchange import oauth1_access_token_exchange
+from tests import factories
 from tests.pages.test_docs import guide, text_of
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +107,28 @@ def test_the_device_example_gets_tokens_once_the_user_approves_on_the_page(clien
     assert device.returncode == 0, err
     tokens = ast.literal_eval(out.strip())
     assert introspect(live_server, app, tokens["access_token"])["username"] == "alice"
+
+
+@pytest.mark.live
+@pytest.mark.django_db(transaction=True)
+def test_the_authorization_code_example_runs_as_shown(client, live_server, app, alice):
+    """The PKCE example, with a person approving on the consent page: products, then after a refresh,
+    products again, with the refreshed token."""
+    factories.make_product(alice, name="Lamp")
+    code = example(client, live_server, "oauth2-code-python")
+    env = {**os.environ, **credentials(app), "CALLBACK_URL": app.callback_url, "OAUTHLIB_INSECURE_TRANSPORT": "1"}
+    script = subprocess.Popen([sys.executable, "-c", code], env=env, text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        script.stdout.readline()  # "Open this page, approve, ..."
+        url = script.stdout.readline().strip()
+        assert url.startswith(f"{live_server.url}/oauth2/authorize?")
+        person = Client()
+        person.force_login(alice)
+        approved = person.post(url.removeprefix(live_server.url), {"decision": "authorize"})
+        assert approved.status_code == 302, approved.content
+        out, err = script.communicate(approved["Location"] + "\n", timeout=30)
+    finally:
+        script.kill()
+    assert script.returncode == 0, err
+    assert out.count("'Lamp'") == 2, out
