@@ -132,3 +132,22 @@ def test_the_authorization_code_example_runs_as_shown(client, live_server, app, 
         script.kill()
     assert script.returncode == 0, err
     assert out.count("'Lamp'") == 2, out
+
+
+@pytest.mark.live
+def test_the_client_credentials_example_reads_the_owners_products(client, live_server, app, developer):
+    factories.make_product(developer, name="Lamp")
+    result = run(example(client, live_server, "oauth2-client-credentials-python"), "python", credentials(app))
+    assert result.returncode == 0, result.stderr
+    assert "'Lamp'" in result.stdout, result.stdout
+
+
+@pytest.mark.live
+@needs_curl
+def test_the_bearer_curl_example_reads_products(client, live_server, app, alice_token, alice):
+    factories.make_product(alice, name="Lamp")
+    pair = oauth1_access_token_exchange(access_token=alice_token, scopes=alice_token.scope_list,
+                                        uri=f"{live_server.url}/oauth2/token")
+    result = run(example(client, live_server, "oauth2-bearer-curl"), "bash", {"ACCESS_TOKEN": pair["access_token"]})
+    assert result.returncode == 0, result.stderr
+    assert [product["name"] for product in json.loads(result.stdout)["results"]] == ["Lamp"]
