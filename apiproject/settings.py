@@ -225,6 +225,9 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,  # never in the query string
     "REQUEST_APPROVAL_PROMPT": "force",  # the consent page always asks, as the OAuth 1.0a page does
     "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,  # RFC 9207 `iss` on the way back to the client
+    # RFC 8628: our validator's `validate_device_code` finds the approving user; the toolkit's hook for
+    # that looks the device code up before the client has authenticated, and fails on an unknown one.
+    "OAUTH_PRE_TOKEN_VALIDATION": [],
 }
 # The toolkit warns that `http` redirect URIs are allowed. Ours follow the registered callback rule that
 # OAuth 1.0a shares (`consumers.validators`: http or https, as a developer registered it, e.g. loopback

@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 
 from accounts.views import SignInView
 from apiproject import error_views
+from apiv2.device_authorization import DeviceAuthorizationView
 from apiv2.oauth2_endpoints import (
     AuthorizationServerMetadataView,
     OAuth2IntrospectView,
@@ -27,11 +28,11 @@ urlpatterns = [
     re_path(r"^oauth2/token/?$", OAuth2TokenView.as_view(), name="oauth2-token"),
     re_path(r"^oauth2/revoke_token/?$", OAuth2RevokeView.as_view(), name="oauth2-revoke-token"),
     re_path(r"^oauth2/introspect/?$", OAuth2IntrospectView.as_view(), name="oauth2-introspect"),
-    # RFC 8628 goes here: /oauth2/device_authorization (name "oauth2-device-authorization", which the
-    # metadata announces once routed) and the page /oauth2/device.
+    re_path(r"^oauth2/device_authorization/?$", DeviceAuthorizationView.as_view(),
+            name="oauth2-device-authorization"),  # RFC 8628; its page, /oauth2/device, is with the consent page
     path(".well-known/oauth-authorization-server", AuthorizationServerMetadataView.as_view(),
          name="oauth2-metadata"),
-    path("", include("consumers.oauth2.urls")),  # /oauth2/authorize
+    path("", include("consumers.oauth2.urls")),  # /oauth2/authorize, /oauth2/device
     path("admin/", admin.site.urls),
     path("", include("consumers.oauth1.urls")),  # /oauth/..., /account/apps
     path("login", SignInView.as_view(next_page="home"), name="login"),

@@ -20,6 +20,7 @@ from rest_framework.exceptions import Throttled
 from access.refusals import Refusal, SharedStateUnavailable
 from apiv2.oauth2_errors import oauth2_error_response, oauthlib_response, refusal_response, throttled_response
 from apiv2.throttling import rate_limit_headers, throttle_client_key
+from apiv2.token_exchange import is_token_exchange, token_exchange_response
 from consumers.oauth2.bridge import core
 from consumers.oauth2.server import CODE_CHALLENGE_METHODS, GRANT_TYPES, RESPONSE_TYPES
 from consumers.scopes import ALL_SCOPES
@@ -56,6 +57,8 @@ class OAuth2EndpointView(View):
 
 class OAuth2TokenView(OAuth2EndpointView):
     def answer(self, request):
+        if is_token_exchange(request):  # signed with OAuth 1.0a, not client-authenticated: its own path
+            return token_exchange_response(request)
         bridge = core()
         client = bridge.authenticated_client(request)
         if client is not None:

@@ -12,6 +12,7 @@ from consumers.oauth1.validator import OAuth1Validator
 from consumers.selectors import consumers_of
 from docs import client_libraries
 from docs.errors import error_catalogue, token_endpoint_errors
+from docs.oauth2_examples import oauth2_context
 from docs.walkthrough import signed_example, transport_examples
 
 # The guide's blanks, filled from the URL configuration itself so the page cannot drift from it.
@@ -71,6 +72,7 @@ class AuthenticationGuideView(TemplateView):
             steps=client_libraries.STEPS,
             libraries=client_libraries.LIBRARIES,
             language_examples=client_libraries.examples(products, absolute("/").rstrip("/")),
+            oauth2=oauth2_context(self.request),
             **kwargs,
         )
 

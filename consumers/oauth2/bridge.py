@@ -4,7 +4,11 @@ oauthlib's endpoint (client-authenticated, RFC 7662) and the client a token requ
 (for its rate limit, counted before anything is issued)."""
 from oauth2_provider import oauth2_backends
 from oauth2_provider.oauth2_backends import get_oauthlib_core
+from oauth2_provider.settings import oauth2_settings
 from oauthlib.common import Request
+from oauthlib.oauth2 import DeviceAuthorizationEndpoint
+
+from consumers.oauth2.device import DEVICE_CODE_LIFETIME, user_code_unique
 
 
 class OAuthLibCore(oauth2_backends.OAuthLibCore):
@@ -20,6 +24,17 @@ class OAuthLibCore(oauth2_backends.OAuthLibCore):
         if self.server.request_validator.authenticate_client(oauth_request):
             return oauth_request.client
         return None
+
+
+def device_authorization_core(verification_uri, interval):
+    """The bridge to oauthlib's RFC 8628 device authorization endpoint, with our validator, our user
+    codes and our lifetime; `verification_uri` is the page where users type the code."""
+    validator = oauth2_settings.OAUTH2_VALIDATOR_CLASS()
+    endpoint = DeviceAuthorizationEndpoint(
+        validator, verification_uri, expires_in=int(DEVICE_CODE_LIFETIME.total_seconds()), interval=interval,
+        verification_uri_complete=verification_uri + "?user_code={user_code}", user_code_generator=user_code_unique,
+    )
+    return OAuthLibCore(endpoint)
 
 
 def core():

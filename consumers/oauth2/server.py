@@ -1,13 +1,16 @@
 """The OAuth 2.0 server: oauthlib's, serving only our grants, with our rules hooked in.
 
-Authorization code (PKCE, S256 only), refresh token (rotated on use) and client credentials; no
-implicit and no password grant. Before any token is issued the gate is asked
-(`consumers.oauth2.policy.token_gate`). django-oauth-toolkit builds it (`OAUTH2_SERVER_CLASS`).
+Authorization code (PKCE, S256 only), refresh token (rotated on use), client credentials and the device
+code (RFC 8628); no implicit and no password grant. Before any token is issued the gate is asked
+(`consumers.oauth2.policy.token_gate`). django-oauth-toolkit builds it (`OAUTH2_SERVER_CLASS`). The
+token exchange from OAuth 1.0a is signed with OAuth 1.0a, not client-authenticated, so it takes its own
+path at the token endpoint (`apiv2.token_exchange`).
 """
 from oauthlib.oauth2 import Server as OAuthlibServer
 from oauthlib.oauth2.rfc6749.endpoints.authorization import AuthorizationEndpoint
 from oauthlib.oauth2.rfc6749.endpoints.token import TokenEndpoint
 
+from consumers.oauth2.device import device_code_spend
 from consumers.oauth2.policy import pkce_s256_only, token_gate
 
 DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code"
@@ -29,15 +32,17 @@ class Server(OAuthlibServer):
         grants = self.token_grants()
         for grant in grants.values():
             grant.custom_validators.post_token.append(token_gate)
+        # Once the gate lets the tokens go: a device code gives tokens once (RFC 8628 §3.5).
+        self.device_code_grant.custom_validators.post_token.append(device_code_spend)
         TokenEndpoint.__init__(
             self, default_grant_type="authorization_code", grant_types=grants, default_token_type=self.bearer,
         )
 
     def token_grants(self):
-        """`grant_type` -> grant served at the token endpoint (a grant added here is gated too). The
-        device code (RFC 8628) and the token exchange (RFC 8693) join here with their endpoints."""
+        """`grant_type` -> grant served at the token endpoint (a grant added here is gated too)."""
         return {
             "authorization_code": self.auth_grant,
             "refresh_token": self.refresh_grant,
             "client_credentials": self.credentials_grant,
+            DEVICE_CODE: self.device_code_grant,
         }

@@ -13,6 +13,7 @@ from urllib.parse import unquote_plus
 
 from oauth2_provider import oauth2_validators
 
+from consumers.oauth2.device import AUTHORIZED, device_code_poll
 from consumers.oauth2.selectors import access_token_claims
 from consumers.selectors import consumer_get_by_key
 
@@ -27,9 +28,12 @@ class OAuth2Validator(oauth2_validators.OAuth2Validator):
         client = request.client
         if client is not None and getattr(client, "client_id", None) == client_id:
             return client
+        # A key PostgreSQL cannot hold (a NUL byte; psycopg 3 raises DataError, not ValueError, and
+        # would abort the transaction): no such client, without asking.
+        usable = isinstance(client_id, str) and "\x00" not in client_id
         try:
-            client = consumer_get_by_key(client_id) if isinstance(client_id, str) else None
-        except ValueError:  # a key PostgreSQL cannot hold (a NUL byte): no such client
+            client = consumer_get_by_key(client_id) if usable else None
+        except ValueError:
             client = None
         request.client = client
         return client
@@ -54,6 +58,14 @@ class OAuth2Validator(oauth2_validators.OAuth2Validator):
         if request.grant_type == "client_credentials":
             request.user = request.client.user
         return super()._create_access_token(expires, request, token, source_refresh_token)
+
+    def validate_device_code(self, client_id, code, request, *args, **kwargs):
+        """RFC 8628 §3.5: where the authenticated client's device code stands; once approved, the user
+        and scopes the tokens are for."""
+        status, grant = device_code_poll(client_id=request.client.client_id, device_code=code)
+        if status == AUTHORIZED:
+            request.user, request.scopes, request.device_grant = grant.user, grant.scope.split(), grant
+        return status
 
     def introspect_token(self, token, token_type_hint, request, *args, **kwargs):
         """RFC 7662 claims of an access token of the asking client that works now, else None (inactive)."""
