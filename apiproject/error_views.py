@@ -13,37 +13,32 @@ from apiv2.exceptions import is_api_path, json_error_response
 from apiv2.oauth2_errors import django_error_response, is_oauth2_client_endpoint
 
 
-def bad_request(request, exception=None):
+def for_clients(request, status, additional=""):
+    """The JSON answer of the URLs programs call (the OAuth 2.0 client endpoints in their shape, the
+    API and the OAuth 1.0a token endpoints in the guide's), or None for the pages people read."""
     if is_oauth2_client_endpoint(request.path):
-        return django_error_response(400)
+        return django_error_response(status, additional)
     if is_api_path(request.path):
-        return json_error_response(400)
-    return render(request, "400.html", status=400)
+        return json_error_response(status, additional=additional)
+    return None
+
+
+def bad_request(request, exception=None):
+    return for_clients(request, 400) or render(request, "400.html", status=400)
 
 
 def permission_denied(request, exception=None):
-    if is_oauth2_client_endpoint(request.path):
-        return django_error_response(403)
-    if is_api_path(request.path):
-        return json_error_response(403)
-    return render(request, "403.html", status=403)
+    return for_clients(request, 403) or render(request, "403.html", status=403)
 
 
 def not_found(request, exception=None):
-    if is_oauth2_client_endpoint(request.path):
-        return django_error_response(404)
-    if is_api_path(request.path):
-        return json_error_response(404)
-    return render(request, "404.html", status=404)
+    return for_clients(request, 404) or render(request, "404.html", status=404)
 
 
 def server_error(request):
     """No request context: whatever broke (the database, the session) must not break this page too."""
-    if is_oauth2_client_endpoint(request.path):
-        return django_error_response(500)
-    if is_api_path(request.path):
-        return json_error_response(500)
-    return HttpResponseServerError(loader.get_template("500.html").render({"quiet_header": True}))
+    return for_clients(request, 500) or HttpResponseServerError(
+        loader.get_template("500.html").render({"quiet_header": True}))
 
 
 def csrf_failure(request, reason=""):

@@ -10,7 +10,8 @@ import logging
 from django.core.exceptions import DisallowedHost
 from django.shortcuts import render
 
-from apiv2.exceptions import is_api_path, json_error_response, unreadable_request
+from apiproject.error_views import for_clients
+from apiv2.exceptions import unreadable_request
 
 logger = logging.getLogger("django.request")
 
@@ -29,9 +30,7 @@ class RequestShapeMiddleware:
             return self.get_response(request)
         status, additional = refused
         logger.warning("Refused before the view (%s): %s %s", additional, request.method, request.path)
-        if is_api_path(request.path):
-            return json_error_response(status, additional=additional)
-        return render(request, f"{status}.html", status=status)
+        return for_clients(request, status, additional) or render(request, f"{status}.html", status=status)
 
 
 def _refusal(request):

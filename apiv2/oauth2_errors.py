@@ -91,6 +91,7 @@ DJANGO_ERRORS = {
     400: ("invalid_request", "The request could not be read."),
     403: ("invalid_request", "Forbidden."),
     404: ("invalid_request", "Not found."),
+    413: ("invalid_request", "The request body is too large."),
     500: ("server_error", "Something went wrong on our side; try again later."),
 }
 
@@ -99,6 +100,7 @@ def is_oauth2_client_endpoint(path):
     return path.rstrip("/") in CLIENT_ENDPOINTS
 
 
-def django_error_response(status):
+def django_error_response(status, additional=""):
+    """`additional`: what exactly could not be read, when known (else the generic description)."""
     error, description = DJANGO_ERRORS[status]
-    return oauth2_error_response(status, error, description)
+    return oauth2_error_response(status, error, additional or description)

@@ -276,3 +276,12 @@ def test_a_request_django_cannot_read_still_gets_the_oauth2_shape(client, app, s
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
     form = {f"field{number}": "x" for number in range(10)}
     assert_oauth2_error(client.post("/oauth2/token", form, **client_auth(app)), 400, "invalid_request")
+
+
+@pytest.mark.parametrize("path", ["/oauth2/token", "/oauth2/revoke_token", "/oauth2/introspect",
+                                  "/oauth2/device_authorization"])
+def test_a_body_over_the_upload_limit_gets_the_oauth2_shape_at_every_client_endpoint(client, app, settings, path):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    body = assert_oauth2_error(client.post(path, {"grant_type": "client_credentials", "padding": "x" * 500},
+                                           **client_auth(app)), 413, "invalid_request")
+    assert "larger than 100 bytes" in body["error_description"]
