@@ -1,6 +1,6 @@
 """OAuth 2.0's authorization code flow with PKCE, approved by a person in a real browser (Debian chromium,
 Playwright); the app side is requests-oauthlib's OAuth2Session against the live server: the token is
-refreshed (the old refresh token is then refused) and revoked."""
+refreshed (the old refresh token is then refused), used on /v2/products, and revoked (the next call refused)."""
 import pytest
 import requests
 from requests_oauthlib import OAuth2Session
@@ -53,6 +53,9 @@ def test_authorization_code_with_pkce_approved_in_the_browser_refreshed_then_rev
     refreshed = app.refresh_token(f"{base}/oauth2/token", auth=(client_key, client_secret))
     assert refreshed["refresh_token"] != old_refresh_token
     assert introspect(refreshed["access_token"])["active"] is True
+    products = app.get(f"{base}/v2/products", timeout=10)  # the session sends the refreshed Bearer token
+    assert products.status_code == 200, products.content
+    assert products.json()["results"] == []
     replay = requests.post(f"{base}/oauth2/token", data={"grant_type": "refresh_token",
                                                          "refresh_token": old_refresh_token},
                            auth=(client_key, client_secret), timeout=10)
@@ -69,7 +72,12 @@ def test_authorization_code_with_pkce_approved_in_the_browser_refreshed_then_rev
     person.wait_for_url(f"{callback}/done?**")
     token = fresh.fetch_token(f"{base}/oauth2/token", client_secret=client_secret,
                               authorization_response=person.url)
+    assert fresh.get(f"{base}/v2/products", timeout=10).status_code == 200
     revoked = requests.post(f"{base}/oauth2/revoke_token", data={"token": token["access_token"]},
                             auth=(client_key, client_secret), timeout=10)
     assert revoked.status_code == 200
     assert introspect(token["access_token"]) == {"active": False}
+    refused = fresh.get(f"{base}/v2/products", timeout=10)
+    assert refused.status_code == 401
+    assert refused.json()["message"] == "Could not authenticate:"
+    assert 'Bearer realm="api", error="invalid_token"' in refused.headers["WWW-Authenticate"]
