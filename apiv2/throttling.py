@@ -6,7 +6,6 @@ where the scheme can help: it reads the counts with the credentials (`RateCounts
 travels with the worker's next read (`counters_add_later`). The tightest limit is noted on the request
 for the `X-RateLimit-*` headers. An account is counted by its name (`access.credentials.account_name`).
 """
-import hashlib
 import math
 import time
 
@@ -14,7 +13,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
-from access.credentials import account_name
+from access.credentials import account_name, client_key_name
 from access.shared_state import counters_add, counters_add_later
 
 SCOPES = ("client_key", "account")
@@ -70,14 +69,15 @@ class RateCounts:
     def __init__(self, *, client_key, username=None):
         self.now = time.time()
         self.client_key = client_key
-        identities = {"client_key": client_key, "account": account_name(username) if username else None}
+        identities = {"client_key": client_key_name(client_key),
+                      "account": account_name(username) if username else None}
         self.names = [name for name, _ in _counter_names(self.now, _limits_for(identities))]
         account_limits = list(_limits_for({"account": "{tag}"}))
         self.account_template = _counter_names(self.now, account_limits)[0][0] if account_limits else None
 
     def read_from(self, request, found, *, username):
         """Note the counts for the throttle, when every counter of this request was read."""
-        limits = list(_limits_for({"client_key": self.client_key, "account": account_name(username)}))
+        limits = list(_limits_for({"client_key": client_key_name(self.client_key), "account": account_name(username)}))
         names = [name for name, _ in _counter_names(self.now, limits)]
         if all(name in self.names or name in found for name in names):
             request.rate_read = (self.now, limits, [int(found.get(name) or 0) + 1 for name in names])
@@ -86,14 +86,14 @@ class RateCounts:
 def throttle_client_key(request, consumer):
     """For the OAuth token endpoints: count against the verified client key's budget, as the API does."""
     throttle = ApiRateThrottle()
-    if not throttle.count(request, {"client_key": consumer.client_id}):
+    if not throttle.count(request, {"client_key": client_key_name(consumer.client_id)}):
         raise Throttled(wait=throttle.wait())
 
 
 def _identities(credentials, user):
     consumer = getattr(credentials, "consumer", None)
     return {
-        "client_key": consumer.client_id if consumer is not None else None,
+        "client_key": client_key_name(consumer.client_id) if consumer is not None else None,
         "account": account_name(user.get_username()) if user is not None and user.is_authenticated else None,
     }
 
@@ -109,14 +109,7 @@ def _limits_for(identities):
         rate = rates.get(scope)
         if rate and identities.get(scope) is not None:
             allowed, period = SimpleRateThrottle.parse_rate(None, rate)
-            identity = _client_key_name(identities[scope]) if scope == "client_key" else identities[scope]
-            yield scope, identity, allowed, period
-
-
-def _client_key_name(client_key):
-    """A client key's name in the counters: a digest, as the key a caller sent may hold any character
-    (a NUL, which the database cache on PostgreSQL cannot take) and be of any length."""
-    return hashlib.sha256(client_key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+            yield scope, identities[scope], allowed, period
 
 
 def rate_limit_headers(request):

@@ -19,7 +19,7 @@ from apiv2.throttling import TaggedRateCounts
 from consumers.gate import OAUTH2, gate
 from consumers.oauth2.bearer_tokens import (
     ACCOUNT,
-    CLIENT_KEY,
+    CLIENT_KEY_NAME,
     CONSUMER_BY_TAG,
     acting_user,
     bearer_credentials,
@@ -58,7 +58,7 @@ class OAuth2Authentication(Scheme):
         if not token:
             raise InvalidCredentials()
         snapshot_name = bearer_snapshot_name(token)
-        rate = TaggedRateCounts(client_key_part=CLIENT_KEY, account_part=ACCOUNT)
+        rate = TaggedRateCounts(client_key_part=CLIENT_KEY_NAME, account_part=ACCOUNT)
         found, names = fetch_by_tag(snapshot=snapshot_name, tagged_snapshots=[CONSUMER_BY_TAG],
                                     tagged_counters=rate.names)
         consumer, access_token = bearer_credentials(token, found=found, names=names)

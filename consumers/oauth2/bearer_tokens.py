@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
 
-from access.credentials import account_name
+from access.credentials import account_name, client_key_name
 from accounts.policy import attach_loaded_state
 from consumers.lookup_cache import (
     BEARER_TOKEN,
@@ -27,8 +27,9 @@ from consumers.lookup_cache import (
 )
 from consumers.selectors import consumer_load, consumer_prepare, owner_columns
 
-# The parts of a token snapshot's tag, as `access.shared_state.fetch_by_tag` names them.
-CLIENT_DIGEST, CLIENT_KEY, ACCOUNT = "{1}", "{2}", "{3}"
+# The parts of a token snapshot's tag, as `access.shared_state.fetch_by_tag` names them: the client's
+# snapshot digest, the client key's and the account's names in the counters.
+CLIENT_DIGEST, CLIENT_KEY_NAME, ACCOUNT = "{1}", "{2}", "{3}"
 CONSUMER_BY_TAG = snapshot_key_of_digest(CONSUMER, CLIENT_DIGEST)
 
 
@@ -100,7 +101,7 @@ def _load(digest):
                         user=user, scopes=tuple(access_token.scope.split()), expires=access_token.expires)
     remember(CONSUMER, consumer.client_id, consumer)
     account = account_name(acting_user(consumer, token).get_username())
-    tag = f"{key_digest(consumer.client_id)},{consumer.client_id},{account}"
+    tag = f"{key_digest(consumer.client_id)},{client_key_name(consumer.client_id)},{account}"
     remember_digest(BEARER_TOKEN, digest, token, tag=tag)
     if not hmac.compare_digest(access_token.token_checksum, digest) or token.expired():
         return None, None
