@@ -23,6 +23,13 @@ from access.refusals import SecretsUnreadable
 logger = logging.getLogger(__name__)
 
 PREFIX = "fernet:"
+# Plaintexts of sealed values opened lately, by the sealed value: every warm API request unpickles a
+# snapshot carrying sealed secrets, and decrypting them each time costs more than the rest of the
+# lookup. Keyed by the sealed value, which comes from the row or the shared snapshot, so a rotation or
+# a revocation (a new row, a forgotten snapshot) never meets an old entry. Bounded; in process memory
+# only, like the plaintext a request holds anyway; emptied when the keys change.
+OPENED_LIMIT = 1024
+_opened = {}
 
 
 class SecretDecryptionError(SecretsUnreadable):
@@ -49,6 +56,7 @@ def _box():
 def _forget_keys(setting, **kwargs):
     if setting == "SECRET_ENCRYPTION_KEYS":
         _box.cache_clear()
+        _opened.clear()
 
 
 def seal(plaintext):
@@ -56,7 +64,13 @@ def seal(plaintext):
 
 
 def unseal(stored):
-    return _open(_box().decrypt, stored).decode()
+    plaintext = _opened.get(stored)
+    if plaintext is None:
+        plaintext = _open(_box().decrypt, stored).decode()  # raises for a value no key opens: not kept
+        if len(_opened) >= OPENED_LIMIT:
+            _opened.clear()
+        _opened[stored] = plaintext
+    return plaintext
 
 
 def reseal(stored):
