@@ -29,14 +29,16 @@ PASSWORD = "bench password"
 # --- Backends ---------------------------------------------------------------------------------
 
 
-# The bench's own database (dropped and made again) and Redis db (flushed): BENCH_DATABASE and BENCH_REDIS_DB
-# keep it apart from other people's on a shared machine.
+# The bench's own database (dropped and made again) and Redis db (flushed unless BENCH_REDIS_FLUSH=0):
+# BENCH_DATABASE and BENCH_REDIS_DB keep it apart from other people's on a shared machine.
 DATABASE_NAME = os.environ.get("BENCH_DATABASE", "bench")
 REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "2"))
+REDIS_FLUSH = os.environ.get("BENCH_REDIS_FLUSH", "1") == "1"
 
 
-def pick_backends():
-    """PostgreSQL and Redis on this machine when reachable, else SQLite and the database cache."""
+def pick_backends(flush=REDIS_FLUSH):
+    """PostgreSQL and Redis on this machine when reachable, else SQLite and the database cache. The Redis
+    db is emptied first unless `flush` is off (every key the bench writes is unique to its run)."""
     env = {}
     try:
         import psycopg
@@ -56,7 +58,10 @@ def pick_backends():
         import redis
 
         client = redis.Redis.from_url(f"redis://{HOST}:6379/{REDIS_DB}", socket_connect_timeout=3)
-        client.flushdb()
+        if flush:
+            client.flushdb()
+        else:
+            client.ping()
         env["REDIS_URL"] = f"redis://{HOST}:6379/{REDIS_DB}"
     except Exception as error:  # noqa: BLE001
         print(f"Redis not reachable ({error.__class__.__name__}); shared state in the database")
