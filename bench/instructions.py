@@ -2,8 +2,8 @@
 
 `make bench` measures requests/s, which a loaded machine makes noisy; this counts what one request
 costs the CPU (Django's WSGI handler called directly, no sockets, no wrk), exactly and repeatably,
-so a change to the hot path can be judged on its own. Each scenario runs twice under callgrind,
-with no measured requests and with N (after the same warm-up), and the difference is divided by N.
+so a change to the hot path can be judged on its own. One process under callgrind warms every scenario
+up, then runs N requests of each, counted from zero and dumped around each scenario's requests.
 `--profile NAME` prints a cProfile of NAME's warm requests instead.
 
     .venv/bin/python -m bench.instructions [--requests 200] [--profile oauth1-hmac-sha1]
@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -42,8 +42,10 @@ def prepare():
             "seeded": seed(env, [])}
 
 
-def drive(state, scenario_name, count, profile=False):
-    """WARM_UP requests of the scenario, then `count` more (profiled when asked); each must answer 200."""
+def drive(state, names, count, profile=False):
+    """WARM_UP requests of each scenario, then `count` more of each in turn, each set between a "ready" and
+    a "done" line on stdout (waiting for a line on stdin after each, while callgrind is told to count
+    from zero and to dump); profiled instead when asked. Every request must answer 200."""
     os.environ.update(state["env"])
     from django.core.wsgi import get_wsgi_application
 
@@ -51,26 +53,37 @@ def drive(state, scenario_name, count, profile=False):
 
     handler = get_wsgi_application()
     scenarios = {scenario["name"]: scenario for scenario in build_scenarios(state["seeded"], f"http://{HOST}", SIGNED)}
-    requests = scenarios[scenario_name]["requests"]
-    environs = [wsgi_environ(*requests[index % len(requests)]) for index in range(WARM_UP + count)]
 
-    def send(environ):
+    def environs(name, first, number):
+        requests = scenarios[name]["requests"]
+        return [wsgi_environ(*requests[index % len(requests)]) for index in range(first, first + number)]
+
+    def send(name, environ):
         statuses = []
         body = b"".join(handler(environ, lambda status, headers, exc_info=None: statuses.append(status)))
         if not statuses[0].startswith("200"):
-            raise SystemExit(f"{scenario_name}: {statuses[0]} {body[:200]!r}")
+            raise SystemExit(f"{name}: {statuses[0]} {body[:200]!r}")
 
-    for environ in environs[:WARM_UP]:
-        send(environ)
-    profiler = cProfile.Profile() if profile else None
-    if profiler:
-        profiler.enable()
-    for environ in environs[WARM_UP:]:
-        send(environ)
-    if profiler:
-        profiler.disable()
-        stats = pstats.Stats(profiler)
-        stats.sort_stats("cumulative").print_stats(os.environ.get("PROFILE_FILTER", ""), 80)
+    for name in names:
+        for environ in environs(name, 0, WARM_UP):
+            send(name, environ)
+    for name in names:
+        measured = environs(name, WARM_UP, count)
+        profiler = cProfile.Profile() if profile else None
+        if profiler is None:
+            print("ready", flush=True)
+            sys.stdin.readline()
+        else:
+            profiler.enable()
+        for environ in measured:
+            send(name, environ)
+        if profiler is None:
+            print("done", flush=True)
+            sys.stdin.readline()
+        else:
+            profiler.disable()
+            stats = pstats.Stats(profiler)
+            stats.sort_stats("cumulative").print_stats(os.environ.get("PROFILE_FILTER", ""), 80)
 
 
 def wsgi_environ(method, path, headers, body):
@@ -85,16 +98,31 @@ def wsgi_environ(method, path, headers, body):
     return environ
 
 
-def instructions(state_file, scenario_name, count):
-    """Instructions callgrind counts for the whole run (start-up and warm-up included)."""
+def instructions(state_file, names, count):
+    """{scenario: instructions callgrind counts over its `count` measured requests}: one process under
+    callgrind, counting from zero (`callgrind_control -z`) before each scenario's requests and dumping
+    (`-d`) after them, so start-up and warm-up are never counted."""
     with tempfile.TemporaryDirectory() as workdir:
-        run = subprocess.run(
+        process = subprocess.Popen(
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={workdir}/out",
-             sys.executable, "-m", "bench.instructions", "--drive", scenario_name, "--state", state_file,
+             sys.executable, "-m", "bench.instructions", "--drive", *names, "--state", state_file,
              "--requests", str(count)],
-            cwd=PROJECT_DIR, capture_output=True, text=True, check=True,
+            cwd=PROJECT_DIR, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )
-    return int(re.search(r"Collected : (\d+)", run.stderr).group(1))
+        counted = {}
+        for number, name in enumerate(names, start=1):
+            for line, command in (("ready", "-z"), ("done", "-d")):
+                if process.stdout.readline().strip() != line:
+                    raise SystemExit(f"{name}: the driven process stopped ({process.wait()})")
+                subprocess.run(["callgrind_control", command, str(process.pid)], check=True, capture_output=True)
+                process.stdin.write("\n")
+                process.stdin.flush()
+            dump = Path(workdir) / f"out.{number}"
+            while not (dump.exists() and re.search(r"^totals: \d+", dump.read_text(), re.M)):
+                time.sleep(0.5)
+            counted[name] = int(re.search(r"^totals: (\d+)", dump.read_text(), re.M).group(1))
+        process.wait()
+    return counted
 
 
 def main():
@@ -102,7 +130,7 @@ def main():
     parser.add_argument("--requests", type=int, default=200, help="measured requests per scenario")
     parser.add_argument("--scenarios", nargs="*", default=list(SCENARIOS))
     parser.add_argument("--profile", metavar="SCENARIO", help="print a cProfile of this scenario instead")
-    parser.add_argument("--drive", metavar="SCENARIO", help=argparse.SUPPRESS)
+    parser.add_argument("--drive", nargs="+", metavar="SCENARIO", help=argparse.SUPPRESS)
     parser.add_argument("--state", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.drive:
@@ -110,20 +138,19 @@ def main():
         return
     state = prepare()
     if args.profile:
-        drive(state, args.profile, args.requests, profile=True)
+        drive(state, [args.profile], args.requests, profile=True)
         return
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind is not installed (Debian package `valgrind`)")
     with tempfile.NamedTemporaryFile("w", suffix=".json") as state_file:
         state_file.write(json.dumps(state))
         state_file.flush()
-        for name in args.scenarios:  # every run starts from the same warm shared store
-            subprocess.run([sys.executable, "-m", "bench.instructions", "--drive", name, "--state", state_file.name,
-                            "--requests", "0"], cwd=PROJECT_DIR, check=True, capture_output=True)
-        runs = [(name, count) for name in args.scenarios for count in (0, args.requests)]
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            totals = dict(zip(runs, pool.map(lambda run: instructions(state_file.name, *run), runs), strict=True))
-    per_request = {name: (totals[name, args.requests] - totals[name, 0]) // args.requests for name in args.scenarios}
+        # The shared store warm before callgrind starts: no counted request pays for a password hash.
+        subprocess.run([sys.executable, "-m", "bench.instructions", "--drive", *args.scenarios, "--state",
+                        state_file.name, "--requests", "0"], cwd=PROJECT_DIR, check=True, capture_output=True,
+                       input="\n" * 2 * len(args.scenarios), text=True)
+        counted = instructions(state_file.name, args.scenarios, args.requests)
+    per_request = {name: counted[name] // args.requests for name in args.scenarios}
     reference = per_request.get("reference")
     print(f"{'scenario':<20} {'instructions/request':>21} {'vs reference':>13}")
     for name, value in per_request.items():
