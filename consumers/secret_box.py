@@ -198,7 +198,7 @@ def flat(instance, path=()):
         if isinstance(value, datetime) and value.tzinfo in (None, dt_timezone.utc):
             values[name] = value.isoformat()
             dates.append(name)
-        elif isinstance(value, Enum):
+        elif isinstance(value, Enum) and isinstance(value, (str, int)):  # a choice
             values[name] = value.value
     related = {name: None if row is None else flat(row, (*path, instance))
                for name, row in state.fields_cache.items()}
