@@ -78,8 +78,9 @@ screenshots: $(STAMP) chromium node_modules/.package-lock.json
 
 # Load on loopback with wrk against gunicorn with production settings; prints a table and JSON.
 # BENCH_MODE=large then seeds 100,000 access tokens and 1,000,000 nonces and measures OAuth again.
-# BENCH_SECONDS per scenario and round, BENCH_ROUNDS rounds (default 9; each ratio is the median of the
-# rounds' side-by-side ratios to the reference).
+# BENCH_SECONDS per scenario and round, BENCH_ROUNDS rounds (default 3 s x 21 rounds; each ratio is the
+# median of the rounds' side-by-side ratios to the reference). BENCH_DATABASE / BENCH_REDIS_DB: its own
+# database and Redis db (BENCH_REDIS_FLUSH=0 leaves the db's other keys alone); BENCH_PIN=1: taskset.
 bench: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m pip install --quiet -r requirements-bench.txt

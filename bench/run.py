@@ -29,17 +29,25 @@ PASSWORD = "bench password"
 # --- Backends ---------------------------------------------------------------------------------
 
 
-def pick_backends():
-    """PostgreSQL and Redis on this machine when reachable, else SQLite and the database cache."""
+# The bench's own database (dropped and made again) and Redis db (flushed unless BENCH_REDIS_FLUSH=0):
+# BENCH_DATABASE and BENCH_REDIS_DB keep it apart from other people's on a shared machine.
+DATABASE_NAME = os.environ.get("BENCH_DATABASE", "bench")
+REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "2"))
+REDIS_FLUSH = os.environ.get("BENCH_REDIS_FLUSH", "1") == "1"
+
+
+def pick_backends(flush=REDIS_FLUSH):
+    """PostgreSQL and Redis on this machine when reachable, else SQLite and the database cache. The Redis
+    db is emptied first unless `flush` is off (every key the bench writes is unique to its run)."""
     env = {}
     try:
         import psycopg
 
         with psycopg.connect(f"postgresql://postgres@{HOST}:5432/postgres", autocommit=True,
                              connect_timeout=3) as conn:
-            conn.execute("DROP DATABASE IF EXISTS bench WITH (FORCE)")
-            conn.execute("CREATE DATABASE bench")
-        env["DATABASE_URL"] = f"postgres://postgres@{HOST}:5432/bench"
+            conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+        env["DATABASE_URL"] = f"postgres://postgres@{HOST}:5432/{DATABASE_NAME}"
     except Exception as error:  # noqa: BLE001 - any failure means "not reachable", said below
         print(f"PostgreSQL not reachable ({error.__class__.__name__}); using SQLite")
         path = PROJECT_DIR / "bench.sqlite3"
@@ -49,9 +57,12 @@ def pick_backends():
     try:
         import redis
 
-        client = redis.Redis.from_url(f"redis://{HOST}:6379/2", socket_connect_timeout=3)
-        client.flushdb()
-        env["REDIS_URL"] = f"redis://{HOST}:6379/2"
+        client = redis.Redis.from_url(f"redis://{HOST}:6379/{REDIS_DB}", socket_connect_timeout=3)
+        if flush:
+            client.flushdb()
+        else:
+            client.ping()
+        env["REDIS_URL"] = f"redis://{HOST}:6379/{REDIS_DB}"
     except Exception as error:  # noqa: BLE001
         print(f"Redis not reachable ({error.__class__.__name__}); shared state in the database")
     return env
@@ -88,15 +99,25 @@ def seed(env, arguments):
 # --- Server -----------------------------------------------------------------------------------
 
 
-def start_server(env, port, workers):
+def pinned(command, role, pin):
+    """`command` on its own CPUs when pinning is asked for and possible: wrk on the first CPU, the server
+    on the others, so that the load generator and the server do not take turns on one core."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if not pin or len(cpus) < 2 or not shutil.which("taskset"):
+        return command
+    chosen = cpus[:1] if role == "wrk" else cpus[1:]
+    return ["taskset", "-c", ",".join(map(str, chosen)), *command]
+
+
+def start_server(env, port, workers, pin=False):
     subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=PROJECT_DIR,
                    env=env, check=True)
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "apiproject.wsgi:application", "--config", "gunicorn.conf.py",
-         "--bind", f"{HOST}:{port}", "--workers", str(workers), "--log-level", "warning"],
+        pinned([sys.executable, "-m", "gunicorn", "apiproject.wsgi:application", "--config", "gunicorn.conf.py",
+         "--bind", f"{HOST}:{port}", "--workers", str(workers), "--log-level", "warning"], "server", pin),
         cwd=PROJECT_DIR, env=env,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded machine starts it slowly
     while time.monotonic() < deadline:
         try:
             urlopen(Request(f"http://{HOST}:{port}/v2/status", headers={"X-Forwarded-Proto": "https"}),
@@ -139,11 +160,13 @@ def lua_literal(value):
     return json.dumps(value)  # a JSON string literal is a valid Lua string literal for our ASCII data
 
 
-def run_wrk(base_url, scenario, seconds, threads, connections, workdir):
+def run_wrk(base_url, scenario, seconds, threads, connections, workdir, pin=False):
     script = Path(workdir) / f"{scenario['name']}.lua"
     script.write_text(LUA_TEMPLATE.format(requests=lua_literal(scenario["requests"]), threads=threads))
     output = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), base_url],
+        # A response that takes seconds on a loaded machine is slow, not lost: counted, not a socket error.
+        pinned(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency",
+                "-s", str(script), base_url], "wrk", pin),
         check=True, capture_output=True, text=True, timeout=seconds + 60,
     ).stdout
     return parse_wrk(output)
@@ -172,7 +195,7 @@ def preflight(base_url, scenario):
     method, path, headers, body = scenario["requests"][-1]
     request = Request(base_url + path, method=method, headers=headers or {},
                       data=body.encode() if body else None)
-    with urlopen(request, timeout=10) as response:
+    with urlopen(request, timeout=120) as response:  # a loaded machine may take long
         if response.status != 200:
             raise SystemExit(f"{scenario['name']}: preflight answered {response.status}")
 
@@ -183,10 +206,13 @@ def preflight(base_url, scenario):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mode", choices=["normal", "large"], default=os.environ.get("BENCH_MODE", "normal"))
-    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "5")),
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "3")),
                         help="per scenario and round")
-    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "9")),
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "21")),
                         help="scenarios run interleaved, round after round; the median round counts")
+    parser.add_argument("--pin", action=argparse.BooleanOptionalAction,
+                        default=os.environ.get("BENCH_PIN", "0") == "1",
+                        help="wrk on one CPU, the server on the others (taskset)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "3")))
@@ -199,10 +225,12 @@ def main():
     database = "PostgreSQL" if backends["DATABASE_URL"].startswith("postgres") else "SQLite"
     cache = "Redis" if "REDIS_URL" in backends else "database cache"
     print(f"Backends: {database} + {cache}; gunicorn workers: {args.workers}; wrk -t{args.threads} "
-          f"-c{args.connections} -d{args.seconds}s x {args.rounds} rounds; mode: {args.mode}")
+          f"-c{args.connections} -d{args.seconds}s x {args.rounds} rounds; mode: {args.mode}; "
+          f"pinned: {'yes' if args.pin else 'no'}; load average (1 min): {os.getloadavg()[0]:.1f}", flush=True)
 
+    load = os.getloadavg()[0]
     port = free_port()
-    server = start_server(env, port, args.workers)
+    server = start_server(env, port, args.workers, args.pin)
     base_url = f"http://{HOST}:{port}"
     try:
         seeded = seed(env, [])
@@ -217,70 +245,123 @@ def main():
         server.terminate()
         server.wait(timeout=30)
 
-    report(results, database, cache, args)
+    report(results, database, cache, args, (load, os.getloadavg()[0]))
 
 
 LARGE_SUMMARY = "100,000 access tokens and 1,000,000 nonces"
 
 
 def measure(seeded, base_url, args, only=None):
-    """Median round per scenario; scenarios interleaved so a burst of load elsewhere hits them all."""
+    """Every scenario's runs, round after round: each round runs each scenario once, side by side with the
+    reference, in the listed order and reversed every other round, so that no scenario always runs next
+    to the reference (or always far from it). A warm-up run of each scenario comes first, not counted
+    but for its errors."""
     from bench.scenarios import build_scenarios
 
-    # Enough unique pre-signed requests that no nonce repeats within a run.
-    budget = max(10000, args.seconds * 3000)
-    rounds = {}
+    rounds, warm_up, described = {}, {}, {}
+    fastest = 0.0
     with tempfile.TemporaryDirectory() as workdir:
-        for _ in range(args.rounds):
-            for scenario in build_scenarios(seeded, base_url, budget):  # fresh nonces each round
-                if only and scenario["name"] not in only:
-                    continue
+        for number in range(-1, args.rounds):  # -1: the warm-up
+            # Enough unique pre-signed requests that no nonce repeats within a run: twice what the fastest
+            # scenario managed so far (signing costs time between the runs, more on a loaded machine).
+            budget = 10000 if number < 0 else int(2 * fastest * args.seconds) + 1000
+            scenarios = [scenario for scenario in build_scenarios(seeded, base_url, budget)  # fresh nonces
+                         if not only or scenario["name"] in only]
+            listed = [scenario["name"] for scenario in scenarios]
+            if number % 2:
+                scenarios.reverse()
+            for scenario in scenarios:
                 preflight(base_url, scenario)
-                rounds.setdefault(scenario["name"], []).append(run_wrk(
-                    base_url, scenario, args.seconds, args.threads, args.connections, workdir))
-    return {name: median_round(runs) for name, runs in rounds.items()}
+                seconds = WARM_UP_SECONDS if number < 0 else args.seconds
+                run = run_wrk(base_url, scenario, seconds, args.threads, args.connections, workdir, args.pin)
+                described[scenario["name"]] = {key: scenario[key] for key in ("goal", "peer_of") if key in scenario}
+                (warm_up if number < 0 else rounds).setdefault(scenario["name"], []).append(run)
+                fastest = max(fastest, run["requests_per_s"])
+            if number >= 0:
+                print_round(number, rounds)
+    ordered = [name for name in listed if name in rounds]  # as listed in `bench.scenarios`
+    return {name: {**described[name], **median_round(rounds[name] + warm_up.get(name, []), rounds[name])}
+            for name in ordered}
 
 
-def median_round(runs):
-    """The round with the median requests/s, with the error counts of all rounds added up."""
+WARM_UP_SECONDS = 2
+
+
+def print_round(number, rounds):
+    """One line per round as it ends: its requests/s and ratios, to watch the noise while it runs."""
+    reference = rounds["reference"][-1]["requests_per_s"] if "reference" in rounds else 0
+    parts = [f"{name} {runs[-1]['requests_per_s']:.0f}"
+             + (f" ({runs[-1]['requests_per_s'] / reference:.2f})" if reference and name != "reference" else "")
+             for name, runs in rounds.items()]
+    print(f"round {number + 1}: load {os.getloadavg()[0]:.1f}; " + ", ".join(parts), flush=True)
+
+
+def median_round(all_runs, runs):
+    """The round with the median requests/s, with the error counts of all runs (warm-up too) added up."""
     ordered = sorted(runs, key=lambda run: run["requests_per_s"])
     median = dict(ordered[len(ordered) // 2])
-    median["non_2xx"] = sum(run["non_2xx"] for run in runs)
-    median["socket_errors"] = sum(run["socket_errors"] for run in runs)
+    median["non_2xx"] = sum(run["non_2xx"] for run in all_runs)
+    median["socket_errors"] = sum(run["socket_errors"] for run in all_runs)
     median["rounds_requests_per_s"] = [run["requests_per_s"] for run in runs]
     return median
 
 
-def report(results, database, cache, args):
+def report(results, database, cache, args, load):
     """`ratio`: the median, over the rounds, of the scenario's requests/s over the reference's in the same
-    round (side by side, seconds apart, so a burst of load elsewhere hits both); `ratio of medians`: the
-    two medians divided, which may pair a quiet round with a busy one."""
+    round (side by side, seconds apart, so a burst of load elsewhere hits both); `spread`: the middle half
+    of those rounds' ratios (25th to 75th percentile); `ratio of medians`: the two medians divided,
+    which may pair a quiet round with a busy one. Then each goal (`goal` in `bench.scenarios`) and
+    each peer (`peer_of`) against ours."""
     print()
-    print(f"{'scenario':<30} {'req/s':>9} {'ratio':>6} {'ratio of medians':>17} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'non-2xx':>8} {'sock err':>8}")
+    print(f"{'scenario':<30} {'req/s':>9} {'ratio':>6} {'spread':>11} {'ratio of medians':>17} {'p50 ms':>8} "
+          f"{'p99 ms':>8} {'non-2xx':>8} {'sock err':>8}")
     for name, row in results.items():
         # Each figure against the reference measured in the same phase (empty or large stores).
         reference = results["reference (large)" if name.endswith("(large)") else "reference"]
         paired = [mine / theirs for mine, theirs in zip(row["rounds_requests_per_s"],
                                                         reference["rounds_requests_per_s"], strict=True) if theirs]
         row["ratio_to_reference"] = round(statistics.median(paired), 3) if paired else 0.0
+        row["rounds_ratios"] = [round(ratio, 3) for ratio in paired]
+        quartiles = statistics.quantiles(paired, n=4) if len(paired) > 1 else paired * 3
+        row["ratio_spread"] = [round(quartiles[0], 3), round(quartiles[-1], 3)]
         medians = reference["requests_per_s"]
         row["ratio_of_medians"] = round(row["requests_per_s"] / medians, 3) if medians else 0.0
-        print(f"{name:<30} {row['requests_per_s']:>9.1f} {row['ratio_to_reference']:>6.2f} "
+        spread = "{:.2f}-{:.2f}".format(*row["ratio_spread"])
+        print(f"{name:<30} {row['requests_per_s']:>9.1f} {row['ratio_to_reference']:>6.2f} {spread:>11} "
               f"{row['ratio_of_medians']:>17.2f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
               f"{row['non_2xx']:>8} {row['socket_errors']:>8}")
-    summary = {}
+    summary = {"load_average": load, "goals": verdicts(results)}
+    print()
+    for line in summary["goals"]:
+        print(line)
     if "oauth1-hmac-sha1 (large)" in results:
         empty = results["oauth1-hmac-sha1"]["ratio_to_reference"]
         large = results["oauth1-hmac-sha1 (large)"]["ratio_to_reference"]
         summary["oauth_large_vs_empty"] = round(large / empty, 3) if empty else 0.0
         print(f"\nOAuth with {LARGE_SUMMARY} stored: {summary['oauth_large_vs_empty']:.2f} x the empty-store figure")
+    print(f"Load average (1 min) at start and end: {load[0]:.1f}, {load[1]:.1f}")
     print()
     print(json.dumps({"mode": args.mode, "database": database, "cache": cache, "workers": args.workers,
-                      "seconds": args.seconds, "rounds": args.rounds, **summary, "results": results}))
+                      "seconds": args.seconds, "rounds": args.rounds, "pinned": args.pin, **summary,
+                      "results": results}))
     failures = [name for name, row in results.items() if row["non_2xx"] or row["socket_errors"]]
     if failures:
         raise SystemExit(f"unexpected non-2xx responses or socket errors in: {', '.join(failures)}")
+
+
+def verdicts(results):
+    """A line per goal and per peer: met or not."""
+    lines = []
+    for name, row in results.items():
+        if "goal" in row:
+            met = "met" if row["ratio_to_reference"] >= row["goal"] else "NOT met"
+            lines.append(f"goal {name} >= {row['goal']:.2f}x the reference: {row['ratio_to_reference']:.2f}, {met}")
+        ours = results.get(row.get("peer_of"))
+        if ours is not None:
+            ahead = "ahead" if ours["ratio_to_reference"] > row["ratio_to_reference"] else "NOT ahead"
+            lines.append(f"peer {name}: {row['ratio_to_reference']:.2f}; ours ({row['peer_of']}) "
+                         f"{ours['ratio_to_reference']:.2f}, {ahead}")
+    return lines
 
 
 if __name__ == "__main__":

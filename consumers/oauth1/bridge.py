@@ -23,7 +23,7 @@ from oauthlib.oauth1.rfc5849.errors import OAuth1Error
 from oauthlib.oauth1.rfc5849.utils import unescape
 
 from access.refusals import InvalidCredentials, MalformedRequest, refuse_if
-from consumers.oauth1 import selectors
+from consumers.oauth1 import base_string, selectors
 from consumers.oauth1.nonces import nonce_record, replay_guard, timestamp_refusal
 from consumers.oauth1.policy import plaintext_refusal
 from consumers.oauth1.protocol_rules import (
@@ -135,12 +135,10 @@ def _unescaped(pair):
 
 def signature_base_string(oauth_request):
     """The HMAC-SHA1 signature base string of a request (RFC 5849 §3.4.1): the same three steps, on the
-    same parameters, as oauthlib's `verify_hmac_sha1` takes; the verifier (`signatures_match`) and the
-    debugger both sign this one."""
+    same parameters, as oauthlib's `verify_hmac_sha1` takes, with the same result (`base_string`, held to
+    oauthlib's functions by its tests); the verifier (`signatures_match`) and the debugger both sign this one."""
     with oauthlib_errors():
-        normalized = signature.normalize_parameters(oauth_request.params)
-        return signature.signature_base_string(
-            oauth_request.http_method, signature.base_string_uri(oauth_request.uri), normalized)
+        return base_string.signature_base_string(oauth_request.http_method, oauth_request.uri, oauth_request.params)
 
 
 def bad_signature(oauth_request, consumer):
@@ -156,8 +154,8 @@ def signatures_match(oauth_request, client_secrets, resource_owner_secret):
     once (`signature_base_string`, as the debugger shows it), then signed with each secret by
     oauthlib's public functions and compared in constant time (`hmac.compare_digest`, in C)."""
     if oauth_request.signature_method == SIGNATURE_HMAC_SHA1:
-        base_string = signature_base_string(oauth_request)
-        expected = [signature.sign_hmac_sha1_with_client(base_string, _Secrets(secret, resource_owner_secret))
+        base = signature_base_string(oauth_request)
+        expected = [signature.sign_hmac_sha1_with_client(base, _Secrets(secret, resource_owner_secret))
                     for secret in client_secrets]
     else:
         expected = [signature.sign_plaintext(secret, resource_owner_secret) for secret in client_secrets]

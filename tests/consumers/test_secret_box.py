@@ -183,3 +183,23 @@ def _forget_snapshots(consumer, access_token):
     """What a save would do: the test changed the rows behind the ORM's back."""
     forget(CONSUMER, [consumer.client_key])
     forget(ACCESS_TOKEN, [access_token.key])
+
+
+def test_a_snapshot_loads_back_the_rows_it_was_made_of(stored):
+    """The light pickles (`SealedSecretsMixin.__reduce__`) give back what Django's own would: every
+    field, times as aware datetimes, the related rows a lookup loaded with it, not a new row."""
+    from consumers.oauth1.selectors import access_token_get
+    from consumers.selectors import consumer_get_by_key, consumer_load
+
+    consumer, _, access_token = stored
+    Consumer.objects.filter(pk=consumer.pk).update(previous_client_secret="previous secret")
+    for loaded in (consumer_load(consumer.client_key), access_token_get(consumer_key=consumer.client_key,
+                                                                        key=access_token.key)):
+        copy = pickle.loads(pickle.dumps(loaded))
+        assert type(copy) is type(loaded) and copy.pk == loaded.pk and not copy._state.adding
+        fields = [field.attname for field in type(loaded)._meta.concrete_fields]
+        assert [getattr(copy, name) for name in fields] == [getattr(loaded, name) for name in fields]
+        assert copy.created.tzinfo is not None and copy.created == loaded.created
+        assert copy.user.pk == loaded.user.pk and copy.user.date_joined == loaded.user.date_joined
+        assert copy.user.loaded_api_state == "active"
+    assert consumer_get_by_key(consumer.client_key).previous_client_secret == "previous secret"
