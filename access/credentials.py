@@ -1,7 +1,8 @@
 """The credentials record every authentication scheme hands the views as `request.auth`, and the names
 an account and a client key go by in shared counters."""
-import hashlib
 from dataclasses import dataclass, field
+
+from access.windows import counter_digest
 
 
 @dataclass(frozen=True)
@@ -15,10 +16,9 @@ class ApiCredentials:
 def account_name(username):
     """An account's name in shared counters (rate limits): a digest of its username, which is known
     before its id is (Basic) and may hold any character."""
-    return hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return counter_digest(username)
 
 
 def client_key_name(client_key):
-    """A client key's name in shared counters: a digest, as the key a caller sent may hold any character
-    (a NUL, which the database cache on PostgreSQL cannot take) and be of any length."""
-    return hashlib.sha256(client_key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    """A client key's name in shared counters: a digest, as the key a caller sent may be anything."""
+    return counter_digest(client_key)

@@ -11,53 +11,45 @@ A password check claims its place before it runs (`claim`: check and count in on
 concurrent guesses cannot pass a limit together) and gives it back when the password was right
 (`release`): only failures stay counted.
 """
-import hashlib
-import math
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from django.conf import settings
 
 from access.shared_state import counters_claim, counters_release, fetch, noted_members
-
-
-def _digest(*parts):
-    text = "\0".join(str(part) for part in parts)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+from access.windows import Window, counter_digest
 
 
 def _window():
-    period = settings.FAILED_LOGIN_WINDOW_SECONDS
-    window = int(time.time() // period)
-    return period, window, (window + 1) * period
+    return Window(settings.FAILED_LOGIN_WINDOW_SECONDS)
 
 
 def _username_names(username, window):
     """The username-wide counter and the set of addresses its failures came from."""
-    user = _digest(username)
-    return f"failed-login:user:{user}:{window}", f"failed-login:addresses:{user}:{window}"
+    user = counter_digest(username)
+    return f"failed-login:user:{user}:{window.number}", f"failed-login:addresses:{user}:{window.number}"
 
 
 def _pair_name(username, address, window):
-    return f"failed-login:pair:{_digest(username)}:{_digest(address)}:{window}"
+    return f"failed-login:pair:{counter_digest(username)}:{counter_digest(address)}:{window.number}"
 
 
 class FailedLoginCounters:
     """The counters one username at one address is judged by in the current window."""
 
     def __init__(self, username, address):
-        self.period, window, self.window_end = _window()
+        self.window = window = _window()
+        self.period = window.seconds
         user_name, self.addresses_name = _username_names(username, window)
         self.address = str(address)
         self.limits = {
             _pair_name(username, address, window): settings.FAILED_LOGIN_LIMIT_PER_USERNAME,
-            f"failed-login:ip:{_digest(address)}:{window}": settings.FAILED_LOGIN_LIMIT_PER_IP,
+            f"failed-login:ip:{counter_digest(address)}:{window.number}": settings.FAILED_LOGIN_LIMIT_PER_IP,
             user_name: settings.FAILED_LOGIN_CEILING_PER_USERNAME,
         }
 
     def wait_seconds(self):
-        return max(1, math.ceil(self.window_end - time.time()))
+        return self.window.wait_seconds()
 
     def cool_off_seconds(self, found=None):
         """Seconds until another try is allowed, 0 if now. `found`: counts the caller already read
@@ -95,7 +87,7 @@ class CoolOff:
 
 def failed_logins_of(username):
     """`CoolOff` for `username` now: how many failures, from which addresses, and who waits until when."""
-    period, window, window_end = _window()
+    window = _window()
     user_name, addresses_name = _username_names(username, window)
     addresses = sorted(noted_members(addresses_name))
     pairs = {address: _pair_name(username, address, window) for address in addresses}
@@ -104,7 +96,7 @@ def failed_logins_of(username):
     per_address = sorted(((address, int(found.get(name) or 0)) for address, name in pairs.items()),
                          key=lambda item: (-item[1], item[0]))
     return CoolOff(
-        failures=int(found.get(user_name) or 0), until=datetime.fromtimestamp(window_end, tz=timezone.utc),
+        failures=int(found.get(user_name) or 0), until=datetime.fromtimestamp(window.end, tz=timezone.utc),
         ceiling_reached=int(found.get(user_name) or 0) >= settings.FAILED_LOGIN_CEILING_PER_USERNAME,
         addresses=tuple((address, count, count >= limit) for address, count in per_address if count),
     )
@@ -113,7 +105,7 @@ def failed_logins_of(username):
 def failed_login_names_of(username):
     """Every counter (and noted set) this window holds for `username` alone: what clearing forgets.
     An address's own counter stays: it is about everyone at that address, not this user."""
-    _, window, _ = _window()
+    window = _window()
     user_name, addresses_name = _username_names(username, window)
     pairs = [_pair_name(username, address, window) for address in noted_members(addresses_name)]
     return [user_name, addresses_name, *pairs]

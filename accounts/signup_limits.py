@@ -1,42 +1,33 @@
 """How many accounts one client address may create (`SIGNUP_RATE_LIMIT`, e.g. 20/hour), counted across
 workers in the shared store, in fixed windows; the address is the one client-address rule's."""
-import hashlib
-import math
-import time
-
 from django.conf import settings
 
 from access.shared_state import counters_claim, fetch
+from access.windows import Window, counter_digest
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}  # by first letter, as the setting's spellings allow
 
 
 def _limit_and_window():
     count, period = settings.SIGNUP_RATE_LIMIT.split("/")
-    seconds = PERIODS[period[0]]
-    return int(count), seconds, int(time.time() // seconds)
+    return int(count), Window(PERIODS[period[0]])
 
 
 def _name(address, window):
-    digest = hashlib.sha256(str(address).encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return f"signups:ip:{digest}:{window}"
-
-
-def _wait(seconds, window):
-    return max(1, math.ceil((window + 1) * seconds - time.time()))
+    return f"signups:ip:{counter_digest(address)}:{window.number}"
 
 
 def signup_wait(address):
     """Seconds until `address` may create an account again, 0 if now (nothing counted)."""
-    limit, seconds, window = _limit_and_window()
+    limit, window = _limit_and_window()
     name = _name(address, window)
-    return _wait(seconds, window) if int(fetch(counters=[name]).get(name) or 0) >= limit else 0
+    return window.wait_seconds() if int(fetch(counters=[name]).get(name) or 0) >= limit else 0
 
 
 def signup_claim(address):
     """Count one account created from `address` if the limit allows: 0, and counted; else the seconds
     to wait, and nothing counted. Check and count are one atomic step (`counters_claim`)."""
-    limit, seconds, window = _limit_and_window()
-    if counters_claim({_name(address, window): limit}, seconds):
+    limit, window = _limit_and_window()
+    if counters_claim({_name(address, window): limit}, window.seconds):
         return 0
-    return _wait(seconds, window)
+    return window.wait_seconds()

@@ -4,11 +4,8 @@
 Past either limit the page refuses every code until the window ends, a right one too, as the
 failed-login limits do for passwords. The address is the one client-address rule's.
 """
-import hashlib
-import math
-import time
-
 from access.shared_state import counters_add, fetch
+from access.windows import Window, counter_digest
 
 WINDOW_SECONDS = 15 * 60
 WRONG_CODES_PER_USER = 10  # a person mistypes a few times; a guesser needs hundreds of billions
@@ -19,19 +16,17 @@ class WrongUserCodes:
     """The counters one user and one address are judged by in the current window."""
 
     def __init__(self, user, address):
-        window = int(time.time() // WINDOW_SECONDS)
-        self.window_end = (window + 1) * WINDOW_SECONDS
-        address_digest = hashlib.sha256(str(address).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        self.window = Window(WINDOW_SECONDS)
         self.limits = {
-            f"device-code:user:{user.pk}:{window}": WRONG_CODES_PER_USER,
-            f"device-code:ip:{address_digest}:{window}": WRONG_CODES_PER_ADDRESS,
+            f"device-code:user:{user.pk}:{self.window.number}": WRONG_CODES_PER_USER,
+            f"device-code:ip:{counter_digest(address)}:{self.window.number}": WRONG_CODES_PER_ADDRESS,
         }
 
     def cool_off_seconds(self):
         """Seconds until another code may be tried, 0 if now."""
         found = fetch(counters=self.limits)
         if any(int(found.get(name) or 0) >= limit for name, limit in self.limits.items()):
-            return max(1, math.ceil(self.window_end - time.time()))
+            return self.window.wait_seconds()
         return 0
 
     def record(self):

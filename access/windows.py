@@ -1,0 +1,26 @@
+"""Fixed windows for limits counted in the shared store (failed sign-ins, signups, device codes): which
+window it is, how long until it ends, and the name a caller's text goes by in a counter's name."""
+import hashlib
+import math
+import time
+
+
+def counter_digest(*parts):
+    """A fixed-length name for text a caller chose (a username, an address, a client key): it may hold
+    any character (a NUL, which the database cache on PostgreSQL cannot take) and be of any length."""
+    text = "\0".join(str(part) for part in parts)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+class Window:
+    """The current window of `seconds`: its number (part of every counter's name, so a new window starts
+    from zero) and its end."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.number = int(time.time() // seconds)
+        self.end = (self.number + 1) * seconds
+
+    def wait_seconds(self):
+        """Whole seconds until the window ends (at least 1): a refused caller's `Retry-After`."""
+        return max(1, math.ceil(self.end - time.time()))
