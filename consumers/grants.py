@@ -9,6 +9,7 @@ from oauth2_provider.models import get_access_token_model, get_device_grant_mode
 
 from consumers.models import Consumer
 from consumers.oauth1.models import AccessToken as OAuth1AccessToken
+from consumers.oauth1.selectors import authorized_apps_of
 from consumers.oauth1.services import access_tokens_revoke_for_app
 from consumers.oauth2.services import oauth2_tokens_revoke_for_app
 
@@ -35,7 +36,7 @@ class AuthorizedApp:
 def authorized_app_rows(user):
     """The apps the user authorized and may still be used for her, one row per app."""
     oauth1 = {}
-    for token in _oauth1_tokens_of(user):
+    for token in authorized_apps_of(user):
         oauth1.setdefault(token.consumer_id, []).append(token)
     oauth2 = {}
     for token in _oauth2_tokens_of(user):
@@ -48,10 +49,10 @@ def authorized_app_rows(user):
 
 def authorized_app_get(user, consumer_pk):
     """The client `consumer_pk` when the user authorized it (a token of either protocol), else None."""
-    consumer = Consumer.objects.filter(pk=consumer_pk, revoked_at__isnull=True).first()
+    consumer = Consumer.objects.active().filter(pk=consumer_pk).first()
     if consumer is None:
         return None
-    if _oauth1_tokens_of(user).filter(consumer=consumer).exists() or _oauth2_tokens_of(user, application=consumer):
+    if authorized_apps_of(user).filter(consumer=consumer).exists() or _oauth2_tokens_of(user, application=consumer):
         return consumer
     return None
 
@@ -82,10 +83,6 @@ def consumer_grant_types(consumer):
     if get_access_token_model().objects.filter(application=consumer, user__isnull=True).exists():
         used.append("client credentials")
     return used
-
-
-def _oauth1_tokens_of(user):
-    return OAuth1AccessToken.objects.live().filter(user=user, consumer__revoked_at__isnull=True)
 
 
 def _oauth2_tokens_of(user, **lookup):

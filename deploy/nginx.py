@@ -47,6 +47,19 @@ http {{
         ssl_certificate_key {key};
         ssl_protocols TLSv1.2 TLSv1.3;
 
+{https_location}    }}
+
+    # Plain HTTP, as a proxy would also accept it: the service must redirect, never serve.
+    server {{
+        listen {listen}:{http_port};
+        server_name _;
+
+{http_location}    }}
+}}
+"""
+
+# One location for both listeners; only the scheme the client used differs.
+LOCATION = """\
         location / {{
             proxy_pass http://django;
             proxy_redirect off;
@@ -54,27 +67,10 @@ http {{
             proxy_set_header Host $http_host;
             # This proxy appends the address it saw; the service trusts one proxy (TRUSTED_PROXIES=1).
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto https;
+            proxy_set_header X-Forwarded-Proto {scheme};
             # Which instance answered, for the person trying the stack and for its tests.
             add_header X-Stack-Upstream $upstream_addr always;
         }}
-    }}
-
-    # Plain HTTP, as a proxy would also accept it: the service must redirect, never serve.
-    server {{
-        listen {listen}:{http_port};
-        server_name _;
-
-        location / {{
-            proxy_pass http://django;
-            proxy_redirect off;
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto http;
-            add_header X-Stack-Upstream $upstream_addr always;
-        }}
-    }}
-}}
 """
 
 
@@ -88,6 +84,7 @@ def nginx_config_write(directory, *, https_port, http_port, upstreams, certifica
     config = TEMPLATE.format(
         directory=directory, user=_worker_user(directory), log_format=LOG_FORMAT, listen=listen,
         https_port=https_port, http_port=http_port, certificate=certificate, key=key,
+        https_location=LOCATION.format(scheme="https"), http_location=LOCATION.format(scheme="http"),
         servers="\n".join(f"        server {upstream};" for upstream in upstreams),
     )
     path = directory / "nginx.conf"

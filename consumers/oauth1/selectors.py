@@ -130,24 +130,3 @@ def authorized_apps_of(user):
         .filter(user=user, consumer__revoked_at__isnull=True)
         .select_related("consumer", "consumer__user")
     )
-
-
-class AuthorizedApp:
-    """One app a user authorized, however many tokens she gave it: the scopes of all of them, when
-    she first authorized it, when it last used any. `token` names it in the revoke URL."""
-
-    def __init__(self, tokens):
-        self.token = tokens[0]
-        self.consumer = self.token.consumer
-        self.scope_list = sorted({scope for token in tokens for scope in token.scope_list})
-        self.authorized = min(token.created for token in tokens)
-        used = [token.last_used for token in tokens if token.last_used]
-        self.last_used = max(used) if used else None
-
-
-def authorized_app_rows(user):
-    """The apps the user authorized, one per app, most recently authorized first."""
-    by_app = {}
-    for token in authorized_apps_of(user):
-        by_app.setdefault(token.consumer_id, []).append(token)
-    return [AuthorizedApp(tokens) for tokens in by_app.values()]
