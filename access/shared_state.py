@@ -21,9 +21,11 @@ rules (counters, nonces, forgetting) always try it, so they work again the momen
 import contextlib
 import hashlib
 import logging
+import os
 import pickle
 import random
 import re
+import threading
 import time
 from datetime import datetime, timezone as dt_timezone
 
@@ -95,11 +97,9 @@ class _Redis:
     url = None
     client = None
     owed = []  # (name, period) increments this process sends with its next read (`counters_add_later`)
-    count = None  # the scripts, registered with the client
-    signed_read = None
-    owed_then_read = None
     skip_until = 0.0
     prefix = ""
+    local = threading.local()  # each thread's own connection for `_command`: (client, connection)
 
     @classmethod
     def get(cls):
@@ -117,11 +117,49 @@ class _Redis:
             timeout = getattr(settings, "SHARED_CACHE_TIMEOUT_SECONDS", 0.25)
             cls.client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout,
                                               retry=Retry(NoBackoff(), 0))
-            cls.count = cls.client.register_script(COUNT_SCRIPT)
-            cls.signed_read = cls.client.register_script(SIGNED_READ_SCRIPT)
-            cls.owed_then_read = cls.client.register_script(OWED_THEN_READ_SCRIPT)
             cls.url, cls.skip_until = url, 0.0
         return cls.client
+
+
+os.register_at_fork(after_in_child=lambda: setattr(_Redis, "local", threading.local()))  # no shared socket
+
+
+def _command(client, *arguments):
+    """One command, sent on this thread's own connection and answered, with nothing around it: through
+    the client (its pool, its retry wrapper, its checks before each use) a warm request's one round trip
+    cost about three times the CPU the command itself does. Errors are the client's (`redis.RedisError`;
+    a timeout also closes the connection, so a late answer is never read as the next one's)."""
+    import redis
+
+    owner, connection = getattr(_Redis.local, "connection", (None, None))
+    if owner is not client:
+        if connection is not None:
+            connection.disconnect()
+        pool = client.connection_pool
+        connection = pool.connection_class(**pool.connection_kwargs)
+        _Redis.local.connection = (client, connection)
+    try:  # as the client's pool does before each use: a server that restarted has closed the socket
+        if connection.can_read():
+            raise redis.ConnectionError("the connection has data nobody asked for")
+    except (redis.ConnectionError, OSError):
+        connection.disconnect()  # the command below connects again
+    connection.send_packed_command(connection.pack_command(*arguments), check_health=False)
+    return connection.read_response()
+
+
+_SCRIPT_SHAS = {}
+
+
+def _script_command(client, script, keys, arguments=()):
+    """Run a Lua script by its digest (EVALSHA), loading it once when the server does not know it."""
+    import redis
+
+    sha = _SCRIPT_SHAS.get(script) or _SCRIPT_SHAS.setdefault(script, hashlib.sha1(script.encode()).hexdigest())
+    try:
+        return _command(client, "EVALSHA", sha, len(keys), *keys, *arguments)
+    except redis.exceptions.NoScriptError:
+        _command(client, "SCRIPT", "LOAD", script)
+        return _command(client, "EVALSHA", sha, len(keys), *keys, *arguments)
 
 
 def redis_in_use():
@@ -171,9 +209,9 @@ def fetch(*, snapshots=(), remembered=(), counters=()):
         def read(client):
             names = [_key(name) for name in pickled + counters]
             if not owed:
-                return client.mget(names)
-            return _Redis.owed_then_read([_key(name) for name, _ in owed] + names,
-                                         [len(owed), *[period for _, period in owed]], client=client)
+                return _command(client, "MGET", *names)
+            return _script_command(client, OWED_THEN_READ_SCRIPT, [_key(name) for name, _ in owed] + names,
+                                   [len(owed), *[period for _, period in owed]])
 
         try:
             values = _redis_call(read, "read", optional=True)
@@ -285,8 +323,8 @@ def counters_add(keys_with_periods):
     keys_with_periods = list(keys_with_periods)
     if redis_in_use():
         def increment(client):
-            return _Redis.count([_key(name) for name, _ in keys_with_periods],
-                                [period for _, period in keys_with_periods], client=client)
+            return _script_command(client, COUNT_SCRIPT, [_key(name) for name, _ in keys_with_periods],
+                                   [period for _, period in keys_with_periods])
 
         try:
             return _redis_call(increment, "count")
@@ -384,7 +422,7 @@ def fetch_and_claim(*, snapshots, counters, tagged_counter, nonce):
                 + [_key(f"{kind}:{digest}")])
         arguments = [len(owed), len(snapshots) + len(counters), *[period for _, period in owed], seconds,
                      _key(prefix), suffix, snapshots.index(tagged_name) + 1 if tagged_counter else 0]
-        return _Redis.signed_read(keys, arguments, client=client)
+        return _script_command(client, SIGNED_READ_SCRIPT, keys, arguments)
 
     try:
         answer = _redis_call(read, "read")
@@ -498,7 +536,7 @@ def counters_claim(limits, period, note=None):
     if redis_in_use():
         def claim(client):
             keys = [_key(name) for name in names] + [_key(note_name) if note_name else ""]
-            return _script(client, CLAIM_SCRIPT)(keys, [period, member, *limits.values()], client=client)
+            return _script_command(client, CLAIM_SCRIPT, keys, [period, member, *limits.values()])
 
         try:
             return "redis" if _redis_call(claim, "claim") else ""
@@ -522,8 +560,8 @@ def counters_release(names, period, claimed):
     names = list(names)
     if claimed == "redis":
         with contextlib.suppress(_Unreachable):
-            _redis_call(lambda client: _script(client, RELEASE_SCRIPT)([_key(name) for name in names],
-                                                                        client=client), "release")
+            _redis_call(lambda client: _script_command(client, RELEASE_SCRIPT, [_key(name) for name in names]),
+                        "release")
         return
     with _database_counters_locked(names) as cache:
         counts = cache.get_many(names)
@@ -555,12 +593,6 @@ def counters_forget(names):
             raise SharedStateUnavailable(
                 "The shared cache could not be reached, so nothing was cleared; try again.") from None
     caches[DATABASE_CACHE].delete_many(names)
-
-
-def _script(client, text, registered={}):  # noqa: B006 - each script registered once per process
-    if text not in registered:
-        registered[text] = client.register_script(text)  # called with the client in use each time
-    return registered[text]
 
 
 @contextlib.contextmanager
@@ -640,14 +672,10 @@ def fetch_by_tag(*, snapshot, tagged_snapshots=(), tagged_counters=()):
     if not redis_in_use():
         return {}, {}
     owed = _take_owed()
-    script, client = getattr(_Redis, "tagged_read", None), _Redis.get()
-    if script is None or script.registered_client is not client:
-        script = _Redis.tagged_read = client.register_script(TAGGED_READ_SCRIPT)
 
     def read(client):
-        return script([_key(name) for name, _ in owed] + [_key(snapshot)],
-                      [len(owed), *[period for _, period in owed], *[_key(name) for name in templates]],
-                      client=client)
+        return _script_command(client, TAGGED_READ_SCRIPT, [_key(name) for name, _ in owed] + [_key(snapshot)],
+                               [len(owed), *[period for _, period in owed], *[_key(name) for name in templates]])
 
     try:
         answer = _redis_call(read, "read", optional=True)

@@ -46,11 +46,9 @@ def drive(state, names, count, profile=False):
     a "done" line on stdout (waiting for a line on stdin after each, while callgrind is told to count
     from zero and to dump); profiled instead when asked. Every request must answer 200."""
     os.environ.update(state["env"])
-    from django.core.wsgi import get_wsgi_application
-
+    from apiproject.wsgi import application as handler  # as gunicorn loads it (`settle` included)
     from bench.scenarios import build_scenarios
 
-    handler = get_wsgi_application()
 
     def environs(name, first, number):
         # Signed just before they are sent: under callgrind minutes pass, and a timestamp ages.

@@ -3,6 +3,7 @@ import pytest
 import requests
 
 from tests.factories import basic_header, make_consumer, make_user
+from tests.redis_commands import commands_sent_to_redis
 from tests.servers import gunicorn_server
 
 
@@ -172,18 +173,10 @@ def test_a_warm_basic_request_still_reads_the_counters_in_its_one_round_trip(cli
     counts nothing, so a warm request makes exactly one call to Redis."""
     if not settings.REDIS_URL:
         pytest.skip("REDIS_URL is not set: no Redis round trips to count")
-    from access.shared_state import _Redis
-
     for _ in range(3):  # cold, then the key's snapshot and the password remembered
         assert call(client, aladdin_key).status_code == 200
-    redis_client = _Redis.get()
-    calls = []
-    original = redis_client.execute_command
-    redis_client.execute_command = lambda *args, **options: calls.append(args[0]) or original(*args, **options)
-    try:
+    with commands_sent_to_redis() as calls:
         assert call(client, aladdin_key).status_code == 200
-    finally:
-        del redis_client.execute_command
     assert len(calls) == 1, calls
 
 

@@ -8,7 +8,6 @@ through Django's test client: real database, real cache.
 import time
 
 import pytest
-import redis
 from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -30,6 +29,7 @@ from tests.factories import (
 )
 from tests.oauth1.signing import signed_send
 from tests.oauth2.helpers import approved_tokens, client_auth
+from tests.redis_commands import commands_sent_to_redis
 
 INVALID = {"status": 401, "message": "Could not authenticate:", "additional": "Invalid credentials.",
            "reference": ""}
@@ -268,16 +268,12 @@ def test_bearer_requests_count_against_the_client_key_and_the_account(client, se
 # --- The warm path ------------------------------------------------------------------------------------
 
 
-def test_a_warm_bearer_request_makes_no_query_and_one_round_trip(client, app, alice, monkeypatch):
+def test_a_warm_bearer_request_makes_no_query_and_one_round_trip(client, app, alice):
     token = make_bearer_token(app, alice)
     for _ in range(2):  # cold, then the snapshots again after the last-used marks
         assert bearer(client, "/v2/products", token).status_code == 200
-    calls = []
-    execute = redis.Redis.execute_command
-    monkeypatch.setattr(redis.Redis, "execute_command",
-                        lambda self, *args, **options: calls.append(args[0]) or execute(self, *args, **options))
     request = Request(APIRequestFactory().get("/v2/products", HTTP_AUTHORIZATION=f"Bearer {token.value}"))
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as queries, commands_sent_to_redis() as calls:
         user, credentials = OAuth2Authentication().authenticate(request)
     assert user == alice and credentials.consumer == app and credentials.scheme == "oauth2"
     statements = [query["sql"] for query in queries if "SAVEPOINT" not in query["sql"]]
