@@ -209,7 +209,7 @@ def fetch(*, snapshots=(), remembered=(), counters=()):
         def read(client):
             names = [_key(name) for name in pickled + counters]
             if not owed:
-                return _command(client, "MGET", *names)
+                return _command(client, "MGET", *names) if names else []  # MGET wants one name at least
             return _script_command(client, OWED_THEN_READ_SCRIPT, [_key(name) for name, _ in owed] + names,
                                    [len(owed), *[period for _, period in owed]])
 

@@ -24,6 +24,7 @@ from oauthlib.oauth1.rfc5849.utils import unescape
 
 from access.refusals import InvalidCredentials, MalformedRequest, refuse_if
 from consumers.oauth1 import base_string, selectors
+from consumers.oauth1.hmac_sha1 import hmac_sha1_signature
 from consumers.oauth1.nonces import nonce_record, replay_guard, timestamp_refusal
 from consumers.oauth1.policy import plaintext_refusal
 from consumers.oauth1.protocol_rules import (
@@ -151,23 +152,16 @@ def bad_signature(oauth_request, consumer):
 
 def signatures_match(oauth_request, client_secrets, resource_owner_secret):
     """For each client secret, does the request's signature match it? The base string is computed
-    once (`signature_base_string`, as the debugger shows it), then signed with each secret by
-    oauthlib's public functions and compared in constant time (`hmac.compare_digest`, in C)."""
+    once (`signature_base_string`, as the debugger shows it), then signed with each secret (HMAC-SHA1:
+    `hmac_sha1_signature`, oauthlib's `sign_hmac_sha1_with_client` to the character; PLAINTEXT: oauthlib's) and
+    compared in constant time (`hmac.compare_digest`, in C)."""
     if oauth_request.signature_method == SIGNATURE_HMAC_SHA1:
         base = signature_base_string(oauth_request)
-        expected = [signature.sign_hmac_sha1_with_client(base, _Secrets(secret, resource_owner_secret))
-                    for secret in client_secrets]
+        expected = [hmac_sha1_signature(base, secret, resource_owner_secret) for secret in client_secrets]
     else:
         expected = [signature.sign_plaintext(secret, resource_owner_secret) for secret in client_secrets]
     sent = (oauth_request.signature or "").encode("utf-8", "surrogatepass")
     return [hmac.compare_digest(candidate.encode(), sent) for candidate in expected]
-
-
-class _Secrets:
-    """The two secrets oauthlib's `sign_*_with_client` functions read from a client."""
-
-    def __init__(self, client_secret, resource_owner_secret):
-        self.client_secret, self.resource_owner_secret = client_secret, resource_owner_secret
 
 
 def check_resource_request(oauth_request):

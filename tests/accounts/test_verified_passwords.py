@@ -56,6 +56,17 @@ def test_only_the_first_request_pays_the_full_password_check(client, key, counti
     assert counting_hasher.checks == 1
 
 
+def test_a_new_secret_key_ends_every_remembered_password(client, key, counting_hasher, settings):
+    """The remembered digests are keyed by SECRET_KEY: after it changes, the next request does not find
+    the digest remembered under the old one, and pays the full check."""
+    for _ in range(2):
+        assert call(client, key).status_code == 200
+    assert counting_hasher.checks == 1
+    settings.SECRET_KEY = "another secret key, as after a rotation"
+    assert call(client, key).status_code == 200
+    assert counting_hasher.checks == 2
+
+
 def test_a_wrong_password_always_pays_the_full_check(client, key, counting_hasher):
     assert call(client, key).status_code == 200
     for _ in range(3):

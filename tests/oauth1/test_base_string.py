@@ -1,12 +1,16 @@
-"""Our signature base string is oauthlib's, character for character: on random requests (reserved,
-non-ASCII and control characters, repeated names, odd methods and URIs) `consumers.oauth1.base_string`
-gives what oauthlib's public `normalize_parameters`, `base_string_uri` and `signature_base_string`
-give, and refuses (ValueError) exactly what they refuse. No database: pure functions."""
+"""Our signature base string and HMAC-SHA1 signature are oauthlib's, character for character: on random
+requests (reserved, non-ASCII and control characters, repeated names, odd methods and URIs)
+`consumers.oauth1.base_string` gives what oauthlib's public `normalize_parameters`, `base_string_uri` and
+`signature_base_string` give, `consumers.oauth1.hmac_sha1` what its `sign_hmac_sha1_with_client` gives, and both
+refuse (ValueError) exactly what oauthlib refuses. No database: pure functions."""
+from types import SimpleNamespace
+
 import pytest
 from hypothesis import example, given, settings, strategies as st
 from oauthlib.oauth1.rfc5849 import signature, utils
 
 from consumers.oauth1 import base_string
+from consumers.oauth1.hmac_sha1 import hmac_sha1_signature
 
 # Any code point, lone surrogates included (oauthlib cannot encode them: both sides must refuse).
 ANY_TEXT = st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=30)
@@ -62,3 +66,13 @@ def test_the_base_string_is_oauthlibs(method, uri, params):
 @pytest.mark.parametrize("value", [None, b"bytes", 1])
 def test_anything_but_text_is_refused_as_oauthlib_refuses_it(value):
     assert outcome(base_string.escape, value) is outcome(utils.escape, value) is ValueError
+
+
+@settings(max_examples=1000, deadline=None)
+@given(TEXT, st.one_of(st.none(), TEXT), st.one_of(st.none(), TEXT))
+@example("GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg", "kd94hf93k423kf44", "pfkkdhi9sl3r4s00")
+@example("base", "secret with spaces & ampersands", "\ud800")  # a lone surrogate in a secret
+def test_the_hmac_sha1_signature_is_oauthlibs(base, client_secret, token_secret):
+    secrets = SimpleNamespace(client_secret=client_secret, resource_owner_secret=token_secret)
+    assert outcome(hmac_sha1_signature, base, client_secret, token_secret) == outcome(
+        signature.sign_hmac_sha1_with_client, base, secrets)
