@@ -8,6 +8,8 @@ from access.shared_state import fetch
 from tests import factories
 from tests.oauth2.helpers import client_auth as oauth2_client_auth
 
+pytest_plugins = ["tests.concurrency"]  # `store`: each concurrency case on Redis and on the database
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _backing_services_reachable(django_db_setup, django_db_blocker):

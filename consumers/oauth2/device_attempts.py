@@ -2,9 +2,11 @@
 (the shared store), so that nobody can guess a live code by trying many (RFC 8628 §5.1).
 
 Past either limit the page refuses every code until the window ends, a right one too, as the
-failed-login limits do for passwords. The address is the one client-address rule's.
+failed-login limits do for passwords. The address is the one client-address rule's. As for passwords,
+a try claims its place before the code is looked up (check and count in one atomic step, so that
+concurrent guesses cannot pass a limit together) and gives it back when the code was right.
 """
-from access.shared_state import counters_add, fetch
+from access.shared_state import counters_claim, counters_release
 from access.windows import Window, counter_digest
 
 WINDOW_SECONDS = 15 * 60
@@ -22,12 +24,12 @@ class WrongUserCodes:
             f"device-code:ip:{counter_digest(address)}:{self.window.number}": WRONG_CODES_PER_ADDRESS,
         }
 
-    def cool_off_seconds(self):
-        """Seconds until another code may be tried, 0 if now."""
-        found = fetch(counters=self.limits)
-        if any(int(found.get(name) or 0) >= limit for name, limit in self.limits.items()):
-            return self.window.wait_seconds()
-        return 0
+    def claim(self):
+        """Count this try before its code is looked up, if every limit allows one more: 0, and counted;
+        else the seconds until another code may be tried, and nothing counted."""
+        self.claimed = counters_claim(self.limits, WINDOW_SECONDS)
+        return 0 if self.claimed else self.window.wait_seconds()
 
-    def record(self):
-        counters_add((name, WINDOW_SECONDS) for name in self.limits)
+    def release(self):
+        """The code was right, or could not be anyone's: this try is no wrong code."""
+        counters_release(self.limits, WINDOW_SECONDS, self.claimed)

@@ -54,17 +54,18 @@ class DeviceView(LoginRequiredMixin, View):
         if not form.is_valid():
             return _code_page(request, form, status=400)
         attempts = WrongUserCodes(request.user, client_address(request))
-        wait = attempts.cool_off_seconds()
+        wait = attempts.claim()
         if wait:  # the right code too: a guesser must not learn that one was right
             return refused(request, 429, "Too many wrong codes",
                            f"No code is accepted for a while; try again in {wait // 60 + 1} minutes.")
         user_code = user_code_as_stored(form.cleaned_data["user_code"])
         grant = device_grant_pending(user_code)
         if grant is None:
-            if user_code:  # one that could exist: a guess or a typo, either way it counts
-                attempts.record()
+            if not user_code:  # one that could exist is a guess or a typo, and stays counted
+                attempts.release()
             form.add_error("user_code", WRONG_CODE)
             return _code_page(request, form, status=400)
+        attempts.release()
         refused_page = consent_refusal_page(request, grant.consumer, OAUTH2)
         if refused_page is not None:
             return refused_page

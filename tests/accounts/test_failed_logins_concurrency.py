@@ -2,58 +2,20 @@
 in one atomic step, in Redis (a script) and in the database fallback (locked rows), so exactly the
 limit's number of passwords is checked, never the limit plus the number of workers.
 
-Each case runs on the store the run is configured with (Redis when REDIS_URL is set) and on the
-database fallback (REDIS_URL blank: SQLite or PostgreSQL, whichever the run uses).
+Each case runs on Redis (when the run has one) and on the database fallback (`tests.concurrency`).
 """
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 import requests
 from django.contrib.auth import authenticate
-from django.core.cache import caches
-from django.db import connections
 from django.test import RequestFactory
 
+from tests.concurrency import all_at_once
 from tests.factories import basic_header, make_consumer, make_user
 from tests.servers import gunicorn_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LIMIT, GUESSES = 4, 24
-
-
-@pytest.fixture(autouse=True)
-def _database_counts_forgotten_after():
-    """These tests commit (other threads and processes must see the rows), so the database cache
-    table is not rolled back after them: its counts would reach the next test."""
-    yield
-    caches["database"].clear()
-
-
-@pytest.fixture(params=["redis", "database"])
-def store(request, settings):
-    """The shared store the counts go to: Redis (only when the run has one) or the database."""
-    if request.param == "redis" and not settings.REDIS_URL:
-        pytest.skip("REDIS_URL is not set: this run has no Redis")
-    if request.param == "database":
-        settings.REDIS_URL = ""
-    return request.param
-
-
-def all_at_once(work, count):
-    """Run `work()` in `count` threads released together; their answers, in no particular order."""
-    start = threading.Barrier(count)
-
-    def one():
-        start.wait()
-        try:
-            return work()
-        finally:
-            connections.close_all()  # each thread's own database connection
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(lambda _: one(), range(count)))
 
 
 def test_concurrent_wrong_passwords_get_exactly_the_limits_number_of_checks(store, settings):
