@@ -49,7 +49,6 @@ def drive(state, names, count, profile=False):
     from apiproject.wsgi import application as handler  # as gunicorn loads it (`settle` included)
     from bench.scenarios import build_scenarios
 
-
     def environs(name, first, number):
         # Signed just before they are sent: under callgrind minutes pass, and a timestamp ages.
         scenarios = {scenario["name"]: scenario
