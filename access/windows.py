@@ -3,6 +3,9 @@ window it is, how long until it ends, and the name a caller's text goes by in a 
 import hashlib
 import math
 import time
+from functools import lru_cache
+
+PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}  # by the period's first letter, as DRF reads it
 
 
 def counter_digest(*parts):
@@ -10,6 +13,14 @@ def counter_digest(*parts):
     any character (a NUL, which the database cache on PostgreSQL cannot take) and be of any length."""
     text = "\0".join(str(part) for part in parts)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+@lru_cache(maxsize=32)
+def rate_parts(rate):
+    """(count, seconds) of a rate setting such as "20/hour" (spellings checked at start-up:
+    `apiproject.config`); parsed once, then read several times a request."""
+    count, period = rate.split("/")
+    return int(count), PERIOD_SECONDS[period[0]]
 
 
 class Window:

@@ -95,9 +95,10 @@ def failed_logins_of(username):
     limit = settings.FAILED_LOGIN_LIMIT_PER_USERNAME
     per_address = sorted(((address, int(found.get(name) or 0)) for address, name in pairs.items()),
                          key=lambda item: (-item[1], item[0]))
+    failures = int(found.get(user_name) or 0)
     return CoolOff(
-        failures=int(found.get(user_name) or 0), until=datetime.fromtimestamp(window.end, tz=timezone.utc),
-        ceiling_reached=int(found.get(user_name) or 0) >= settings.FAILED_LOGIN_CEILING_PER_USERNAME,
+        failures=failures, until=datetime.fromtimestamp(window.end, tz=timezone.utc),
+        ceiling_reached=failures >= settings.FAILED_LOGIN_CEILING_PER_USERNAME,
         addresses=tuple((address, count, count >= limit) for address, count in per_address if count),
     )
 

@@ -3,14 +3,12 @@ workers in the shared store, in fixed windows; the address is the one client-add
 from django.conf import settings
 
 from access.shared_state import counters_claim, fetch
-from access.windows import Window, counter_digest
-
-PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}  # by first letter, as the setting's spellings allow
+from access.windows import Window, counter_digest, rate_parts
 
 
 def _limit_and_window():
-    count, period = settings.SIGNUP_RATE_LIMIT.split("/")
-    return int(count), Window(PERIODS[period[0]])
+    count, seconds = rate_parts(settings.SIGNUP_RATE_LIMIT)
+    return count, Window(seconds)
 
 
 def _name(address, window):

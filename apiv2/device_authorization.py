@@ -7,13 +7,12 @@ of the client before anything is stored, then `consumers.oauth2.device` stores t
 """
 import json
 
-from django.http import JsonResponse
 from django.urls import reverse
 from oauth2_provider.settings import oauth2_settings
 
 from access.refusals import refuse_if
 from apiv2.oauth2_endpoints import OAuth2EndpointView
-from apiv2.oauth2_errors import NO_STORE, oauthlib_response
+from apiv2.oauth2_errors import no_store_response, oauthlib_response
 from apiv2.throttling import throttle_client_key
 from consumers.gate import OAUTH2, gate
 from consumers.oauth2.bridge import device_authorization_core
@@ -33,7 +32,4 @@ class DeviceAuthorizationView(OAuth2EndpointView):
         refuse_if(gate(client=client, user=None, scheme=OAUTH2))
         device_grant_create(client_id=client.client_id, device_code=body["device_code"],
                             user_code=body["user_code"], scopes=body.get("scope", "").split(), interval=interval)
-        response = JsonResponse(body)
-        for name, value in NO_STORE.items():
-            response[name] = value
-        return response
+        return no_store_response(body)

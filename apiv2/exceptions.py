@@ -99,7 +99,7 @@ def api_exception_handler(exc, context):
             response["WWW-Authenticate"] = challenge
     wait = getattr(exc, "wait", None)  # DRF's Throttled, a TooManyFailedAttempts refusal
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and wait is not None:
-        response["Retry-After"] = str(_whole_seconds(wait))
+        response["Retry-After"] = str(whole_seconds(wait))
     return response
 
 
@@ -109,7 +109,7 @@ def _message_and_additional(exc):
     if isinstance(exc, exceptions.ValidationError):
         return "Invalid request", _flatten(exc.detail)
     if isinstance(exc, exceptions.Throttled):
-        return "Too many requests", f"Retry in {_whole_seconds(exc.wait or 1)} seconds."
+        return "Too many requests", f"Retry in {whole_seconds(exc.wait or 1)} seconds."
     if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
         additional = "" if isinstance(exc, exceptions.NotAuthenticated) else str(exc.detail)
         return "Could not authenticate:", additional or "No credentials were given."
@@ -127,7 +127,8 @@ def _flatten(detail, prefix=""):
     return f"{prefix}{detail}"
 
 
-def _whole_seconds(wait):
+def whole_seconds(wait):
+    """A wait as `Retry-After` says it: whole seconds, at least one."""
     return max(1, math.ceil(wait))
 
 

@@ -2,13 +2,12 @@
 guide's four keys (`status`, `message`, `additional`, `reference`) in one object (CONTRACT.md, "Error
 body"), whether oauthlib refused the request or our rules (the gate, the rate limit) did."""
 import json
-import math
 
 from django.http import HttpResponse, JsonResponse
 
 from access import refusals
 from apiv2.errors import STATUS, reference_url
-from apiv2.exceptions import error_body
+from apiv2.exceptions import error_body, whole_seconds
 from apiv2.schemes.basic import ClientKeyBasicAuthentication
 
 # The RFC's word for each of our refusals. Locked and disabled accounts are `access_denied` (as RFC
@@ -39,10 +38,16 @@ def oauth2_error_body(status, error, description, *, message=None, additional=No
             **error_body(status, message, description if additional is None else additional, reference)}
 
 
-def oauth2_error_response(status, error, description, headers=None, **four_keys):
-    response = JsonResponse(oauth2_error_body(status, error, description, **four_keys), status=status)
+def no_store_response(body, status=200, headers=None):
+    """A JSON answer of these endpoints: tokens, codes and errors are never cached (RFC 6749 §5.1)."""
+    response = JsonResponse(body, status=status)
     for name, value in {**NO_STORE, **(headers or {})}.items():
         response[name] = value
+    return response
+
+
+def oauth2_error_response(status, error, description, headers=None, **four_keys):
+    response = no_store_response(oauth2_error_body(status, error, description, **four_keys), status, headers)
     if status == 401:
         response["WWW-Authenticate"] = CLIENT_CHALLENGE
     return response
@@ -52,7 +57,7 @@ def refusal_response(request, refusal):
     """A refusal of ours (the gate's, a rule's) in the guide's words, with the RFC's error code."""
     headers = {}
     if getattr(refusal, "wait", None) is not None:
-        headers["Retry-After"] = str(max(1, math.ceil(refusal.wait)))
+        headers["Retry-After"] = str(whole_seconds(refusal.wait))
     return oauth2_error_response(
         STATUS[refusal.code], RFC_ERRORS.get(refusal.code, "invalid_request"),
         refusal.additional or refusal.message, headers,
@@ -61,7 +66,7 @@ def refusal_response(request, refusal):
 
 
 def throttled_response(wait):
-    seconds = max(1, math.ceil(wait or 1))
+    seconds = whole_seconds(wait or 1)
     return oauth2_error_response(TOO_MANY_REQUESTS, "slow_down", f"Retry in {seconds} seconds.",
                                  {"Retry-After": str(seconds)})
 

@@ -6,16 +6,16 @@ where the scheme can help: it reads the counts with the credentials (`RateCounts
 travels with the worker's next read (`counters_add_later`). The tightest limit is noted on the request
 for the `X-RateLimit-*` headers. An account is counted by its name (`access.credentials.account_name`).
 """
-import functools
 import math
 import time
 
 from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
-from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 
 from access.credentials import account_name, client_key_name
 from access.shared_state import counters_add, counters_add_later
+from access.windows import rate_parts
 
 SCOPES = ("client_key", "account")
 
@@ -109,14 +109,8 @@ def _limits_for(identities):
     for scope in SCOPES:
         rate = rates.get(scope)
         if rate and identities.get(scope) is not None:
-            allowed, period = _parsed_rate(rate)
+            allowed, period = rate_parts(rate)
             yield scope, identities[scope], allowed, period
-
-
-@functools.lru_cache(maxsize=32)
-def _parsed_rate(rate):
-    """(requests, seconds) of a rate such as "1000/hour": parsed once, then read several times a request."""
-    return SimpleRateThrottle.parse_rate(None, rate)
 
 
 def rate_limit_headers(request):

@@ -10,12 +10,10 @@ the OAuth 2.0 endpoints' (`apiv2.oauth2_errors`).
 """
 import hmac
 
-from django.http import JsonResponse
-
 from access.client_address import client_address
 from access.refusals import InvalidCredentials, MalformedRequest, refuse_if
 from access.shared_state import nonce_claim
-from apiv2.oauth2_errors import NO_STORE, oauth2_error_response
+from apiv2.oauth2_errors import no_store_response, oauth2_error_response
 from apiv2.schemes.oauth1 import CHALLENGE, oauth1_gate
 from apiv2.throttling import throttle_client_key
 from consumers.oauth1 import bridge
@@ -54,7 +52,7 @@ def token_exchange_response(request):
                                              uri=request.build_absolute_uri(), ip=client_address(request))
     except InvalidCredentials as refusal:  # another exchange of this token won meanwhile
         return _unauthenticated(refusal)
-    response = JsonResponse({
+    return no_store_response({
         "access_token": token["access_token"],
         "issued_token_type": ACCESS_TOKEN_TYPE,
         "token_type": "Bearer",
@@ -62,9 +60,6 @@ def token_exchange_response(request):
         "scope": token["scope"],
         "refresh_token": token["refresh_token"],
     })
-    for name, value in NO_STORE.items():
-        response[name] = value
-    return response
 
 
 def _unauthenticated(refusal):

@@ -29,29 +29,28 @@ class ReferenceProductList(ListAPIView):
         return Product.objects.filter(owner_id=ReferenceProductList.owner_id)
 
 
-class AuthlibProductList(ReferenceProductList):
-    """The peer: Authlib's OAuth 1 resource protector in front of the same list."""
+class PeerProductList(ReferenceProductList):
+    """The same list behind someone else's authentication (`get_authenticators`): the caller's own products."""
 
     permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return Product.objects.filter(owner=self.request.user)
+
+
+class AuthlibProductList(PeerProductList):
+    """The peer: Authlib's OAuth 1 resource protector in front of the same list."""
 
     def get_authenticators(self):
         from bench.authlib_peer import AuthlibOAuth1Authentication  # Authlib is a bench-only dependency
 
         return [AuthlibOAuth1Authentication()]
 
-    def get_queryset(self):
-        return Product.objects.filter(owner=self.request.user)
 
-
-class DotProductList(ReferenceProductList):
+class DotProductList(PeerProductList):
     """The OAuth 2.0 peer: django-oauth-toolkit's own DRF authentication in front of the same list."""
-
-    permission_classes = [IsAuthenticated]
 
     def get_authenticators(self):
         from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 
         return [OAuth2Authentication()]
-
-    def get_queryset(self):
-        return Product.objects.filter(owner=self.request.user)

@@ -14,6 +14,7 @@ from oauth2_provider.models import get_device_grant_model
 from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
 from oauthlib.oauth2.rfc8628.grant_types import DeviceCodeGrant
 
+from access.storable import storable
 from audit.models import AuditEvent
 from audit.services import audit_record
 from consumers.oauth2.user_codes import generate_user_code
@@ -95,7 +96,7 @@ def device_code_poll(*, client_id, device_code):
     """(status, grant) for a device's poll: one of the statuses oauthlib's `DeviceCodeGrant` maps to
     RFC 8628 §3.5's answers, or (None, None) for a device code this client was not given."""
     Model = get_device_grant_model()
-    if not device_code or "\x00" in device_code:  # ours are URL-safe; PostgreSQL cannot hold a NUL
+    if not device_code or not storable(device_code):  # ours are URL-safe: one no database holds is none of ours
         return None, None
     grant = _grants().select_related("user").filter(client_id=client_id, device_code=device_code).first()
     if grant is None:

@@ -1,16 +1,12 @@
 """Reads of OAuth 2.0 tokens, which are stored as SHA-256 checksums only (django-oauth-toolkit's
 `token_checksum`, with COMPLIANT_BCP_RFC9700_TOKEN_STORAGE): a token is found by its checksum."""
 import calendar
-import hashlib
 
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
 
 from consumers.gate import OAUTH2, gate
-
-
-def checksum(token_value):
-    return hashlib.sha256(token_value.encode("utf-8")).hexdigest()
+from consumers.lookup_cache import key_digest
 
 
 def access_token_get(token_value):
@@ -21,7 +17,7 @@ def access_token_get(token_value):
     return (
         get_access_token_model().objects
         .select_related("application", "application__user", "user")
-        .filter(token_checksum=checksum(token_value), expires__gt=timezone.now())
+        .filter(token_checksum=key_digest(token_value), expires__gt=timezone.now())
         .first()
     )
 
