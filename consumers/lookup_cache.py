@@ -50,15 +50,14 @@ def remembered_in(found, kind, key):
 def remember(kind, key, value, tag=""):
     """Keep a snapshot of what `key` names; `value` None (an unknown key) keeps nothing (see UNKNOWN).
     `tag`: see `access.shared_state.snapshot_keep`."""
-    if value is None:
-        return
-    snapshot_keep(snapshot_key(kind, key), value, SNAPSHOT_SECONDS, tag=tag)
+    remember_digest(kind, key_digest(key), value, tag=tag)
 
 
 def remember_digest(kind, digest, value, tag=""):
-    """`remember` for a key known by its digest (`key_digest`)."""
-    snapshot_keep(snapshot_key_of_digest(kind, digest), UNKNOWN if value is None else value, SNAPSHOT_SECONDS,
-                  tag=tag)
+    """`remember` for a key known by its digest (`key_digest`): the same rule, unknown keys keep nothing."""
+    if value is None:
+        return
+    snapshot_keep(snapshot_key_of_digest(kind, digest), value, SNAPSHOT_SECONDS, tag=tag)
 
 
 def forget(kind, keys):

@@ -61,7 +61,7 @@ def bearer_snapshot_name(token):
 def bearer_credentials(token, *, found=None, names=None):
     """(client, `BearerToken`) for a Bearer token that is known and not expired, else (None, None):
     from what the caller read with `fetch_by_tag` (`found`, `names`), or from one query, remembering
-    the answer (unknown tokens too, so known and unknown keys take the same path)."""
+    a token found (an unknown one costs the query each time: see `lookup_cache.UNKNOWN`)."""
     digest = key_digest(token)
     snapshot = (found or {}).get(snapshot_key_of_digest(BEARER_TOKEN, digest))
     if snapshot is None:
@@ -91,7 +91,6 @@ def _load(digest):
         .first()
     )
     if access_token is None or access_token.application is None:
-        remember_digest(BEARER_TOKEN, digest, None)
         return None, None
     consumer = consumer_prepare(access_token.application, loaded_with=access_token)
     user = access_token.user

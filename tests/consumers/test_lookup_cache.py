@@ -33,6 +33,14 @@ def test_made_up_client_keys_and_tokens_store_nothing(client, aladdin, password,
 
 
 @pytest.mark.django_db
+def test_made_up_bearer_tokens_store_nothing(client):
+    for number in range(20):
+        response = client.get("/v2", HTTP_AUTHORIZATION=f"Bearer made-up-bearer-token-{number:020d}")
+        assert response.status_code == 401
+    assert stored_snapshots() == []
+
+
+@pytest.mark.django_db
 def test_a_real_keys_snapshot_is_still_kept(api, aladdin_key, client, app, alice_token):
     assert api.get("/v2").status_code == 200
     assert signed_send(client, "GET", "/v2", app, token=alice_token).status_code == 200
