@@ -53,17 +53,6 @@ for i, key in ipairs(KEYS) do
 end
 return counts
 """
-# A read that first sends what this process owes. KEYS: the owed counters (n), then the values to read.
-# ARGV: n, the owed periods. Answers the values read.
-OWED_THEN_READ_SCRIPT = """
-local n = tonumber(ARGV[1])
-for i = 1, n do
-  if redis.call('INCR', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], ARGV[1 + i]) end
-end
-local answer = {}
-for i = n + 1, #KEYS do answer[i - n] = redis.call('GET', KEYS[i]) end
-return answer
-"""
 # A signed request's one round trip (`fetch_and_claim`). KEYS: the increments this process owes (n),
 # the values to read (m: snapshots, then counters), the nonce. ARGV: n, m, the owed periods, the
 # nonce's lifetime, the tagged counter's key around its tag, which value is the tagged snapshot.
@@ -125,10 +114,17 @@ os.register_at_fork(after_in_child=lambda: setattr(_Redis, "local", threading.lo
 
 
 def _command(client, *arguments):
-    """One command, sent on this thread's own connection and answered, with nothing around it: through
-    the client (its pool, its retry wrapper, its checks before each use) a warm request's one round trip
-    cost about three times the CPU the command itself does. Errors are the client's (`redis.RedisError`;
-    a timeout also closes the connection, so a late answer is never read as the next one's)."""
+    """One command, sent on this thread's own connection and answered (`_commands`)."""
+    return _commands(client, [arguments])[0]
+
+
+def _commands(client, commands):
+    """Commands sent together on this thread's own connection, in one write, and their answers in order,
+    with nothing around them: through the client (its pool, its retry wrapper, its checks before each use)
+    a warm request's one round trip cost about three times the CPU the commands themselves do. Errors are
+    the client's (`redis.RedisError`): an error answer is raised once every answer is read; after any
+    other error the connection is closed, so an answer left unread (or arriving late, after a timeout) is
+    never read as the next one's."""
     import redis
 
     owner, connection = getattr(_Redis.local, "connection", (None, None))
@@ -142,9 +138,22 @@ def _command(client, *arguments):
         if connection.can_read():
             raise redis.ConnectionError("the connection has data nobody asked for")
     except (redis.ConnectionError, OSError):
-        connection.disconnect()  # the command below connects again
-    connection.send_packed_command(connection.pack_command(*arguments), check_health=False)
-    return connection.read_response()
+        connection.disconnect()  # the commands below connect again
+    connection.send_packed_command(connection.pack_commands(commands), check_health=False)
+    answers, refused = [], None
+    try:
+        for _ in commands:
+            try:
+                answers.append(connection.read_response())
+            except redis.ResponseError as error:  # an error answer, read whole: the others still come
+                answers.append(error)
+                refused = refused or error
+    except BaseException:
+        connection.disconnect()
+        raise
+    if refused is not None:
+        raise refused
+    return answers
 
 
 _SCRIPT_SHAS = {}
@@ -208,10 +217,8 @@ def fetch(*, snapshots=(), remembered=(), counters=()):
 
         def read(client):
             names = [_key(name) for name in pickled + counters]
-            if not owed:
-                return _command(client, "MGET", *names) if names else []  # MGET wants one name at least
-            return _script_command(client, OWED_THEN_READ_SCRIPT, [_key(name) for name, _ in owed] + names,
-                                   [len(owed), *[period for _, period in owed]])
+            commands = _owed_commands(owed) + ([("MGET", *names)] if names else [])  # MGET wants a name
+            return _commands(client, commands)[-1] if names else []
 
         try:
             values = _redis_call(read, "read", optional=True)
@@ -331,6 +338,17 @@ def counters_add(keys_with_periods):
         except _Unreachable:
             pass
     return _count_in_database(keys_with_periods)
+
+
+def _owed_commands(owed):
+    """The commands that add the owed increments, before a read in the same write (`_commands`): each
+    counter made with its lifetime if new (`SET NX EX`), then one added. Plain commands, not a script:
+    on a server whose caches are cold, as between two requests, a script's call costs the server more
+    than the commands in it."""
+    commands = []
+    for name, period in owed:
+        commands += [("SET", _key(name), 0, "EX", period, "NX"), ("INCR", _key(name))]
+    return commands
 
 
 def _take_owed():
