@@ -43,6 +43,7 @@ PICKLED = b"\x80"  # how every pickle (protocol 2 and later) starts; a tagged sn
 TOMBSTONE_SECONDS = 10
 PRUNE_PROBABILITY = 0.01  # database nonces are also pruned by `manage.py prune_expired`
 SKIP_AFTER_TIMEOUT_SECONDS = 2.0
+TAGS_REMEMBERED = 10_000
 DATABASE_CACHE = "database"
 # Each counter: add one, and start its lifetime when it is new; one command for all, atomic.
 COUNT_SCRIPT = """
@@ -53,29 +54,6 @@ for i, key in ipairs(KEYS) do
 end
 return counts
 """
-# A signed request's one round trip (`fetch_and_claim`). KEYS: the increments this process owes (n),
-# the values to read (m: snapshots, then counters), the nonce. ARGV: n, m, the owed periods, the
-# nonce's lifetime, the tagged counter's key around its tag, which value is the tagged snapshot.
-# Answers the m values, the tagged counter (nil when the snapshot has no tag), and 1 or 0 for the nonce.
-SIGNED_READ_SCRIPT = """
-local n, m = tonumber(ARGV[1]), tonumber(ARGV[2])
-for i = 1, n do
-  if redis.call('INCR', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], ARGV[2 + i]) end
-end
-local answer = {}
-for i = 1, m do answer[i] = redis.call('GET', KEYS[n + i]) end
-local tagged = answer[tonumber(ARGV[n + 6])]
-local counted = false
-if tagged and string.byte(tagged, 1) ~= 128 then
-  local bar = string.find(tagged, '|', 1, true)
-  if bar then counted = redis.call('GET', ARGV[n + 4] .. string.sub(tagged, 1, bar - 1) .. ARGV[n + 5]) end
-end
-answer[m + 1] = counted
-answer[m + 2] = redis.call('SET', KEYS[n + m + 1], 1, 'EX', ARGV[n + 3], 'NX') and 1 or 0
-return answer
-"""
-
-
 class _Unreachable(Exception):
     pass
 
@@ -88,7 +66,14 @@ class _Redis:
     owed = []  # (name, period) increments this process sends with its next read (`counters_add_later`)
     skip_until = 0.0
     prefix = ""
-    local = threading.local()  # each thread's own connection for `_command`: (client, connection)
+    local = threading.local()  # each thread's own connection for `_commands`: (client, connection)
+    tags = {}  # snapshot name -> the tag it was last seen with (`fetch_and_claim`)
+
+    @classmethod
+    def remember_tag(cls, name, tag):
+        if len(cls.tags) >= TAGS_REMEMBERED:
+            cls.tags.clear()
+        cls.tags[name] = tag
 
     @classmethod
     def get(cls):
@@ -420,9 +405,10 @@ def fetch_and_claim(*, snapshots, counters, tagged_counter, nonce):
     """`fetch` for a signed request, and its nonce claimed, in one round trip on Redis.
 
     `tagged_counter` is (a snapshot's name, a counter name with "{tag}" in it): that counter, named
-    after the snapshot's tag, is read too (the account a token acts for). `nonce` is (kind, digest,
-    seconds), claimed before the signature is checked: release it with `nonce_release` if the
-    request turns out bad, so strangers leave nothing behind.
+    after the snapshot's tag (the account a token acts for), is read too once this process has seen
+    the snapshot's tag; until then, or when the tag has changed, it is left out (the caller counts it
+    itself). `nonce` is (kind, digest, seconds), claimed before the signature is checked: release it
+    with `nonce_release` if the request turns out bad, so strangers leave nothing behind.
 
     Returns (found, fresh). Without Redis nothing is read or claimed: `fresh` is None (claim the
     nonce with `nonce_claim` once the request is good; count with `counters_add`).
@@ -432,34 +418,37 @@ def fetch_and_claim(*, snapshots, counters, tagged_counter, nonce):
         return {}, None
     owed = _take_owed()
     kind, digest, seconds = nonce
-    tagged_name, template = tagged_counter or (None, "")
-    prefix, _, suffix = template.partition("{tag}")
+    tagged_name, template = tagged_counter or (None, None)
+    guessed = _Redis.tags.get(tagged_name) if template else None
+    tagged = [template.format(tag=guessed)] if guessed is not None else []
+    names = snapshots + counters + tagged
 
     def read(client):
-        keys = ([_key(name) for name, _ in owed] + [_key(name) for name in snapshots + counters]
-                + [_key(f"{kind}:{digest}")])
-        arguments = [len(owed), len(snapshots) + len(counters), *[period for _, period in owed], seconds,
-                     _key(prefix), suffix, snapshots.index(tagged_name) + 1 if tagged_counter else 0]
-        return _script_command(client, SIGNED_READ_SCRIPT, keys, arguments)
+        commands = _owed_commands(owed) + [("MGET", *[_key(name) for name in names]),
+                                           ("SET", _key(f"{kind}:{digest}"), 1, "EX", seconds, "NX")]
+        return _commands(client, commands)[-2:]
 
     try:
-        answer = _redis_call(read, "read")
+        values, claimed = _redis_call(read, "read")
     except _Unreachable:
         _count_in_database(owed)
         raise SharedStateUnavailable() from None  # the nonce cannot be claimed anywhere else
-    found, tag = {}, None
-    for name, value in zip(snapshots, answer, strict=False):
-        snapshot, snapshot_tag = _snapshot_and_tag(value)
-        if snapshot is not None:
-            found[name] = snapshot
-            if name == tagged_name:
-                tag = snapshot_tag
-    for name, value in zip(counters, answer[len(snapshots):], strict=False):
-        if value is not None:
-            found[name] = int(value)
-    if tag is not None and tagged_counter:
-        found[template.format(tag=tag)] = int(answer[-2] or 0)
-    return found, bool(answer[-1])
+    found, confirmed = {}, False
+    for name, value in zip(snapshots, values, strict=False):
+        snapshot, tag = _snapshot_and_tag(value)
+        if snapshot is None:
+            continue
+        found[name] = snapshot
+        if name == tagged_name and tag is not None:
+            confirmed = tag == guessed
+            if not confirmed:
+                _Redis.remember_tag(name, tag)
+    if not confirmed:
+        tagged = []  # the counter read, if any, may be another account's: the caller counts
+    for name, value in zip(counters + tagged, values[len(snapshots):], strict=False):
+        if value is not None or name in tagged:
+            found[name] = int(value or 0)
+    return found, claimed is not None
 
 
 def nonce_release(kind, digest):

@@ -1,8 +1,10 @@
 """Signed API requests spend the client key's and the account's budgets, as Basic does; a replayed
 request is refused before it spends anything (with Redis the nonce and the counts are one step)."""
+import pytest
 
 from tests.factories import ALICE_PASSWORD, basic_header, make_consumer
 from tests.oauth1.signing import send, sign, signed_send
+from tests.redis_commands import commands_sent_to_redis
 
 
 def test_signed_requests_count_down_then_answer_429(client, app, alice_token, rates):
@@ -33,3 +35,33 @@ def test_the_account_budget_spans_basic_and_signed_requests(client, app, alice, 
     assert client.get("/v2/products", HTTP_AUTHORIZATION=basic_header("alice", ALICE_PASSWORD),
                       HTTP_X_CLIENT_KEY=own_key.client_key).status_code == 200
     assert signed_send(client, "GET", "/v2/products", app, token=alice_token).status_code == 429
+
+
+def test_a_warm_signed_request_reads_its_accounts_count_in_its_one_round_trip(client, app, alice_token, rates,
+                                                                                 settings):
+    """The token's snapshot names the account it acts for; once a worker has seen that name, the account's
+    count travels in the request's one round trip (without it the throttle counts in a second one). Every
+    request is counted all the same, cold or warm."""
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set: no Redis round trips to count")
+    rates(client_key="100/hour", account="4/hour")
+    statuses, round_trips = [], []
+    for _ in range(5):
+        with commands_sent_to_redis() as sent:
+            statuses.append(signed_send(client, "GET", "/v2/products", app, token=alice_token).status_code)
+        round_trips.append(len(sent))
+    assert statuses == [200, 200, 200, 200, 429]
+    assert round_trips[2:4] == [1, 1], round_trips
+
+
+def test_a_renamed_account_is_counted_under_its_new_name_at_once(client, app, alice, alice_token, rates):
+    """The account's counter is named after the username a token's snapshot carries: a worker that saw the
+    old name must not keep counting under it."""
+    rates(client_key="100/hour", account="3/hour")
+    for _ in range(3):
+        assert signed_send(client, "GET", "/v2/products", app, token=alice_token).status_code == 200
+    assert signed_send(client, "GET", "/v2/products", app, token=alice_token).status_code == 429
+    alice.username = "alice-renamed"
+    alice.save()
+    statuses = [signed_send(client, "GET", "/v2/products", app, token=alice_token).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
