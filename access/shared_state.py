@@ -44,6 +44,7 @@ TOMBSTONE_SECONDS = 10
 PRUNE_PROBABILITY = 0.01  # database nonces are also pruned by `manage.py prune_expired`
 SKIP_AFTER_TIMEOUT_SECONDS = 2.0
 TAGS_REMEMBERED = 10_000
+LOADED_KEPT = 1_000  # snapshots kept unpickled per worker (`_snapshot_and_tag`)
 DATABASE_CACHE = "database"
 # Each counter: add one, and start its lifetime when it is new; one command for all, atomic.
 COUNT_SCRIPT = """
@@ -262,13 +263,27 @@ def snapshot_keep(name, value, seconds, tag=""):
 
 
 def _snapshot_and_tag(value):
-    """(the snapshot, its tag or None) from a stored value; (None, None) for none or a tombstone."""
+    """(the snapshot, its tag or None) from a stored value; (None, None) for none or a tombstone.
+
+    The same stored bytes give the same objects again, unpickled once per worker: a warm request reads
+    the bytes it read before. Snapshots are copies of rows, read and never saved, so sharing them between
+    requests is safe; a changed row is stored anew, as other bytes."""
     if value is None or value == TOMBSTONE:
         return None, None
-    if value[:1] == PICKLED:
-        return pickle.loads(value), None
-    tag, _, pickled = value.partition(b"|")
-    return pickle.loads(pickled), tag.decode()
+    loaded = _loaded.get(value)
+    if loaded is None:
+        if value[:1] == PICKLED:
+            loaded = pickle.loads(value), None
+        else:
+            tag, _, pickled = value.partition(b"|")
+            loaded = pickle.loads(pickled), tag.decode()
+        if len(_loaded) >= LOADED_KEPT:
+            _loaded.clear()
+        _loaded[value] = loaded
+    return loaded
+
+
+_loaded = {}
 
 
 def snapshots_forget(names):

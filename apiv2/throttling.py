@@ -69,17 +69,21 @@ class RateCounts:
 
     def __init__(self, *, client_key, username=None):
         self.now = time.time()
-        self.client_key = client_key
-        identities = {"client_key": client_key_name(client_key),
-                      "account": account_name(username) if username else None}
-        self.names = [name for name, _ in _counter_names(self.now, _limits_for(identities))]
+        self.client_key, self.username = client_key, username
+        self.limits = list(_limits_for({"client_key": client_key_name(client_key),
+                                        "account": account_name(username) if username else None}))
+        self.names = [name for name, _ in _counter_names(self.now, self.limits)]
         account_limits = list(_limits_for({"account": "{tag}"}))
         self.account_template = _counter_names(self.now, account_limits)[0][0] if account_limits else None
 
     def read_from(self, request, found, *, username):
         """Note the counts for the throttle, when every counter of this request was read."""
-        limits = list(_limits_for({"client_key": client_key_name(self.client_key), "account": account_name(username)}))
-        names = [name for name, _ in _counter_names(self.now, limits)]
+        if username == self.username:  # Basic: the names read are the ones wanted
+            limits, names = self.limits, self.names
+        else:
+            limits = list(_limits_for({"client_key": client_key_name(self.client_key),
+                                       "account": account_name(username)}))
+            names = [name for name, _ in _counter_names(self.now, limits)]
         if all(name in self.names or name in found for name in names):
             request.rate_read = (self.now, limits, [int(found.get(name) or 0) + 1 for name in names])
 
@@ -140,7 +144,7 @@ class TaggedRateCounts(RateCounts):
 
     def __init__(self, *, client_key_part, account_part):
         self.now = time.time()
-        self.client_key = None
+        self.client_key = self.username = None
         self.account_template = None
         identities = {"client_key": client_key_part, "account": account_part}
         self.names = [name for name, _ in _counter_names(self.now, _limits_for(identities))]
