@@ -43,7 +43,7 @@ PICKLED = b"\x80"  # how every pickle (protocol 2 and later) starts; a tagged sn
 TOMBSTONE_SECONDS = 10
 PRUNE_PROBABILITY = 0.01  # database nonces are also pruned by `manage.py prune_expired`
 SKIP_AFTER_TIMEOUT_SECONDS = 2.0
-TAGS_REMEMBERED = 10_000
+TAGS_REMEMBERED = 10_000  # snapshot tags kept per worker (`fetch_and_claim`)
 LOADED_KEPT = 1_000  # snapshots kept unpickled per worker (`_snapshot_and_tag`)
 DATABASE_CACHE = "database"
 # Each counter: add one, and start its lifetime when it is new; one command for all, atomic.
