@@ -112,6 +112,7 @@ def _commands(client, commands):
     other error the connection is closed, so an answer left unread (or arriving late, after a timeout) is
     never read as the next one's."""
     import redis
+    from hiredis import pack_command
 
     owner, connection = getattr(_Redis.local, "connection", (None, None))
     if owner is not client:
@@ -125,7 +126,9 @@ def _commands(client, commands):
             raise redis.ConnectionError("the connection has data nobody asked for")
     except (redis.ConnectionError, OSError):
         connection.disconnect()  # the commands below connect again
-    connection.send_packed_command(connection.pack_commands(commands), check_health=False)
+    # hiredis (redis-py's C reply parser, pinned) packs a command in one call; redis-py's own packer looks
+    # at every argument in Python first.
+    connection.send_packed_command([b"".join(map(pack_command, commands))], check_health=False)
     answers, refused = [], None
     try:
         for _ in commands:
