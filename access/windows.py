@@ -8,12 +8,13 @@ from functools import lru_cache
 PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}  # by the period's first letter, as DRF reads it
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def counter_digest(*parts):
     """A fixed-length name for text a caller chose (a username, an address, a client key): it may hold
     any character (a NUL, which the database cache on PostgreSQL cannot take) and be of any length.
     The names a warm request needs (its key, account and address, some several times) are kept, so
-    each is hashed once per worker."""
+    each is hashed once per worker; at most 1,024 of them, as a caller's text is as long as a header
+    may be (8 KB behind gunicorn or nginx)."""
     text = "\0".join(str(part) for part in parts)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
