@@ -207,7 +207,8 @@ def fetch(*, snapshots=(), remembered=(), counters=()):
         def read(client):
             names = [_key(name) for name in pickled + counters]
             commands = _owed_commands(owed) + ([("MGET", *names)] if names else [])  # MGET wants a name
-            return _commands(client, commands)[-1] if names else []
+            answers = _commands(client, commands) if commands else []
+            return answers[-1] if names else []
 
         try:
             values = _redis_call(read, "read", optional=True)

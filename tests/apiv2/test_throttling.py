@@ -4,6 +4,7 @@ import time
 import pytest
 import requests
 
+from access.shared_state import fetch
 from tests.factories import basic_header, make_consumer
 from tests.servers import gunicorn_server
 
@@ -58,3 +59,14 @@ def test_the_workers_share_one_budget(aladdin, aladdin_key, password):
         statuses = [requests.get(f"{base_url}/v2", headers=headers, timeout=30).status_code for _ in range(14)]
     assert set(statuses) == {200, 429}
     assert 5 <= statuses.count(200) <= 5 + 2, statuses
+
+
+def test_a_count_owed_goes_with_the_next_round_trip_even_one_that_reads_nothing(api, rates, settings):
+    """A request's count travels with the worker's next round trip (`counters_add_later`); one that
+    reads nothing must still send it, or the request goes uncounted."""
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set: counts are added at once, in the database")
+    rates(client_key="5/hour", account="50/hour")
+    assert api.get("/v2")["X-RateLimit-Remaining"] == "4"
+    fetch()  # reads nothing
+    assert api.get("/v2")["X-RateLimit-Remaining"] == "3"
