@@ -28,6 +28,7 @@ import re
 import threading
 import time
 from datetime import datetime, timezone as dt_timezone
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import caches
@@ -44,7 +45,6 @@ TOMBSTONE_SECONDS = 10
 PRUNE_PROBABILITY = 0.01  # database nonces are also pruned by `manage.py prune_expired`
 SKIP_AFTER_TIMEOUT_SECONDS = 2.0
 TAGS_REMEMBERED = 10_000  # snapshot tags kept per worker (`fetch_and_claim`)
-LOADED_KEPT = 1_000  # snapshots kept unpickled per worker (`_snapshot_and_tag`)
 DATABASE_CACHE = "database"
 # Each counter: add one, and start its lifetime when it is new; one command for all, atomic.
 COUNT_SCRIPT = """
@@ -110,10 +110,12 @@ def _commands(client, commands):
     a warm request's one round trip cost about three times the CPU the commands themselves do. Errors are
     the client's (`redis.RedisError`): an error answer is raised once every answer is read; after any
     other error the connection is closed, so an answer left unread (or arriving late, after a timeout) is
-    never read as the next one's."""
+    never read as the next one's. Nothing to send sends nothing."""
     import redis
     from hiredis import pack_command
 
+    if not commands:
+        return []
     owner, connection = getattr(_Redis.local, "connection", (None, None))
     if owner is not client:
         if connection is not None:
@@ -206,9 +208,8 @@ def fetch(*, snapshots=(), remembered=(), counters=()):
 
         def read(client):
             names = [_key(name) for name in pickled + counters]
-            commands = _owed_commands(owed) + ([("MGET", *names)] if names else [])  # MGET wants a name
-            answers = _commands(client, commands) if commands else []
-            return answers[-1] if names else []
+            answers = _commands(client, _owed_commands(owed) + ([("MGET", *names)] if names else []))
+            return answers[-1] if names else []  # MGET wants a name
 
         try:
             values = _redis_call(read, "read", optional=True)
@@ -274,20 +275,15 @@ def _snapshot_and_tag(value):
     requests is safe; a changed row is stored anew, as other bytes."""
     if value is None or value == TOMBSTONE:
         return None, None
-    loaded = _loaded.get(value)
-    if loaded is None:
-        if value[:1] == PICKLED:
-            loaded = pickle.loads(value), None
-        else:
-            tag, _, pickled = value.partition(b"|")
-            loaded = pickle.loads(pickled), tag.decode()
-        if len(_loaded) >= LOADED_KEPT:
-            _loaded.clear()
-        _loaded[value] = loaded
-    return loaded
+    return _unpickled(value)
 
 
-_loaded = {}
+@lru_cache(maxsize=1000)
+def _unpickled(value):
+    if value[:1] == PICKLED:
+        return pickle.loads(value), None
+    tag, _, pickled = value.partition(b"|")
+    return pickle.loads(pickled), tag.decode()
 
 
 def snapshots_forget(names):
@@ -462,11 +458,11 @@ def fetch_and_claim(*, snapshots, counters, tagged_counter, nonce):
             confirmed = tag == guessed
             if not confirmed:
                 _Redis.remember_tag(name, tag)
-    if not confirmed:
-        tagged = []  # the counter read, if any, may be another account's: the caller counts
-    for name, value in zip(counters + tagged, values[len(snapshots):], strict=False):
-        if value is not None or name in tagged:
-            found[name] = int(value or 0)
+    for name, value in zip(counters, values[len(snapshots):], strict=False):
+        if value is not None:
+            found[name] = int(value)
+    if confirmed:  # else the counter read, if any, may be another account's: the caller counts
+        found[tagged[0]] = int(values[-1] or 0)
     return found, claimed is not None
 
 
