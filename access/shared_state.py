@@ -105,17 +105,26 @@ def _command(client, *arguments):
 
 
 def _commands(client, commands):
-    """Commands sent together on this thread's own connection, in one write, and their answers in order,
-    with nothing around them: through the client (its pool, its retry wrapper, its checks before each use)
-    a warm request's one round trip cost about three times the CPU the commands themselves do. Errors are
-    the client's (`redis.RedisError`): an error answer is raised once every answer is read; after any
-    other error the connection is closed, so an answer left unread (or arriving late, after a timeout) is
-    never read as the next one's. Nothing to send sends nothing."""
+    """Commands sent together on this thread's own connection, in one write, and their answers in order
+    (`_send`, then `_Sent.answers`)."""
+    return _send(client, commands).answers()
+
+
+def _send(client, commands):
+    """Send commands in one write on this thread's own connection, with nothing around them (through the
+    client, its pool, its retry wrapper and its checks before each use, a warm request's one round trip
+    cost about three times the CPU the commands themselves do); their answers are read when asked for
+    (`_Sent.answers`), so work done in between overlaps the wait. Answers still unread from an earlier
+    send are read first. Errors are the client's (`redis.RedisError`). Nothing to send sends nothing."""
     import redis
     from hiredis import pack_command
 
     if not commands:
-        return []
+        return _Sent(None, 0)
+    pending = getattr(_Redis.local, "pending", None)
+    if pending is not None:
+        with contextlib.suppress(redis.RedisError):  # its reader gets the error, if it ever asks
+            pending.answers()
     owner, connection = getattr(_Redis.local, "connection", (None, None))
     if owner is not client:
         if connection is not None:
@@ -131,20 +140,40 @@ def _commands(client, commands):
     # hiredis (redis-py's C reply parser, pinned) packs a command in one call; redis-py's own packer looks
     # at every argument in Python first.
     connection.send_packed_command([b"".join(map(pack_command, commands))], check_health=False)
-    answers, refused = [], None
-    try:
-        for _ in commands:
+    _Redis.local.pending = sent = _Sent(connection, len(commands))
+    return sent
+
+
+class _Sent:
+    """The answers to one `_send`, read from its connection once, on the first ask: an error answer is
+    raised once every answer is read; after any other error the connection is closed, so an answer left
+    unread (or arriving late, after a timeout) is never read as the next one's."""
+
+    def __init__(self, connection, count):
+        self.connection, self.count = connection, count
+        self.read = connection is None
+        self.values, self.error = [], None
+
+    def answers(self):
+        import redis
+
+        if not self.read:
+            self.read = True
+            if getattr(_Redis.local, "pending", None) is self:
+                _Redis.local.pending = None
             try:
-                answers.append(connection.read_response())
-            except redis.ResponseError as error:  # an error answer, read whole: the others still come
-                answers.append(error)
-                refused = refused or error
-    except BaseException:
-        connection.disconnect()
-        raise
-    if refused is not None:
-        raise refused
-    return answers
+                for _ in range(self.count):
+                    try:
+                        self.values.append(self.connection.read_response())
+                    except redis.ResponseError as error:  # an error answer, read whole: the others still come
+                        self.values.append(error)
+                        self.error = self.error or error
+            except BaseException as error:
+                self.connection.disconnect()
+                self.error = error
+        if self.error is not None:
+            raise self.error
+        return self.values
 
 
 _SCRIPT_SHAS = {}
@@ -196,36 +225,56 @@ def _key(name):
 
 
 def fetch(*, snapshots=(), remembered=(), counters=()):
-    """{name: value} for what was found, read in one round trip, which also carries the increments
-    this process owes (`counters_add_later`), sent first so that the counts read include them.
+    """{name: value} for what was found, read in one round trip (`fetch_start`, read at once)."""
+    return fetch_start(snapshots=snapshots, remembered=remembered, counters=counters).found()
+
+
+def fetch_start(*, snapshots=(), remembered=(), counters=()):
+    """`fetch`'s round trip sent now, its answers read when asked for (`Fetch.found`): a caller that
+    knows early what it will need starts the read then, and the work in between overlaps the wait."""
+    return Fetch(snapshots, remembered, counters)
+
+
+class Fetch:
+    """One read of snapshots, remembered values and counters, which also carries the increments this
+    process owes (`counters_add_later`), sent first so that the counts read include them.
 
     Snapshots are missing when Redis is off, unreachable or holds a tombstone; remembered values and
     counters are read from the database when Redis is off or unreachable.
     """
-    pickled, counters = list(snapshots) + list(remembered), list(counters)
-    if redis_in_use():
-        owed = _take_owed()
 
-        def read(client):
-            names = [_key(name) for name in pickled + counters]
-            answers = _commands(client, _owed_commands(owed) + ([("MGET", *names)] if names else []))
-            return answers[-1] if names else []  # MGET wants a name
+    def __init__(self, snapshots, remembered, counters):
+        self.pickled = list(snapshots) + list(remembered)
+        self.remembered, self.counters = list(remembered), list(counters)
+        self.owed, self.sent = [], None
+        if redis_in_use():
+            self.owed = _take_owed()
+            names = [_key(name) for name in self.pickled + self.counters]
+            commands = _owed_commands(self.owed) + ([("MGET", *names)] if names else [])  # MGET wants a name
+            with contextlib.suppress(_Unreachable):
+                self.sent = _redis_call(lambda client: _send(client, commands), "read", optional=True)
 
+    def found(self):
+        """{name: value} for what was found."""
+        if not redis_in_use():
+            return _from_database(self.remembered + self.counters)
         try:
-            values = _redis_call(read, "read", optional=True)
+            if self.sent is None:
+                raise _Unreachable()
+            answers = _redis_call(lambda client: self.sent.answers(), "read")
         except _Unreachable:
-            _count_in_database(owed)
-            return _from_database(list(remembered) + counters)
+            _count_in_database(self.owed)
+            return _from_database(self.remembered + self.counters)
+        values = answers[-1] if len(self.pickled + self.counters) else []
         found = {}
-        for name, value in zip(pickled, values, strict=False):
+        for name, value in zip(self.pickled, values, strict=False):
             snapshot, _ = _snapshot_and_tag(value)
             if snapshot is not None:
                 found[name] = snapshot
-        for name, value in zip(counters, values[len(pickled):], strict=True):
+        for name, value in zip(self.counters, values[len(self.pickled):], strict=True):
             if value is not None:
                 found[name] = int(value)
         return found
-    return _from_database(list(remembered) + counters)
 
 
 def _from_database(names):

@@ -11,7 +11,7 @@ from rest_framework.authentication import get_authorization_header
 
 from access.credentials import ApiCredentials
 from access.refusals import ClientKeyMissing, InvalidCredentials, refuse_if
-from access.shared_state import fetch
+from access.shared_state import fetch_start
 from accounts.verified_passwords import PasswordCheck
 from apiv2.schemes import Scheme
 from apiv2.throttling import RateCounts
@@ -23,8 +23,9 @@ from consumers.services import consumer_mark_used
 
 def client_key_from(request):
     """`X-Client-Key` wins over the `client_key` query parameter. (Read from META: `request.headers`
-    would first copy every header of the request.)"""
-    return request.META.get("HTTP_X_CLIENT_KEY") or request.query_params.get("client_key") or ""
+    would first copy every header of the request. `GET` is what DRF's `query_params` is, and Django's
+    request has it too.)"""
+    return request.META.get("HTTP_X_CLIENT_KEY") or request.GET.get("client_key") or ""
 
 
 @sensitive_variables("header", "encoded", "decoded", "password")
@@ -48,7 +49,7 @@ class ClientKeyBasicAuthentication(Scheme):
     challenge = 'Basic realm="api", charset="UTF-8"'
 
     @sensitive_variables("header", "password")
-    def credentials(self, request):
+    def begin(self, request):
         header = get_authorization_header(request)
         scheme = header.split()[:1]
         if not scheme or scheme[0].lower() != b"basic":
@@ -60,10 +61,18 @@ class ClientKeyBasicAuthentication(Scheme):
         # The key's snapshot, the remembered password, the failed-login and the rate counters in one
         # round trip (a warm request's only one); the key first (it is needed anyway) so a remembered
         # password costs no query. The answers still come in the contract's order.
-        check = PasswordCheck(request._request, username, password)
+        check = PasswordCheck(getattr(request, "_request", request), username, password)
         rate = RateCounts(client_key=client_key, username=username)
-        found = fetch(snapshots=[snapshot_key(CONSUMER, client_key)], remembered=check.remembered_names,
-                      counters=check.counter_names + rate.names)
+        read = fetch_start(snapshots=[snapshot_key(CONSUMER, client_key)], remembered=check.remembered_names,
+                           counters=check.counter_names + rate.names)
+        return client_key, check, rate, read
+
+    def credentials(self, request):
+        begun = self.begun(request)
+        if begun is None:
+            return None
+        client_key, check, rate, read = begun
+        found = read.found()
         consumer = consumer_get_by_key(client_key, found=found)
         user = check.verified_user(found, likely_user=consumer.user if consumer else None)
         if user is None:
