@@ -6,8 +6,9 @@ scheme is adding a module here and listing its class in REST_FRAMEWORK's authent
 
 A scheme may read the request and start its round trip to the shared store as the request comes in
 (`begin`, called by `apiv2.early_reads`), so that Django's middleware, the URL and the view's set-up
-run while the store answers: a worker that waits for the answer is switched out, and comes back
-to cold caches (on this machine that wait cost a warm Basic request about 4% of its CPU).
+run while the store answers instead of after it: the worker finds the answer waiting rather than
+sleeping on it (a warm Basic request's latency loses the round trip, and with a CPU to spare, about
+100 µs of the worker's CPU: fewer system calls and switches).
 """
 from rest_framework.authentication import BaseAuthentication
 
