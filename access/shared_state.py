@@ -249,10 +249,13 @@ class Fetch:
         self.owed, self.sent = [], None
         if redis_in_use():
             self.owed = _take_owed()
-            names = [_key(name) for name in self.pickled + self.counters]
-            commands = _owed_commands(self.owed) + ([("MGET", *names)] if names else [])  # MGET wants a name
+
+            def send(client):  # names made here: `_Redis.get` has set their prefix
+                names = [_key(name) for name in self.pickled + self.counters]
+                return _send(client, _owed_commands(self.owed) + ([("MGET", *names)] if names else []))
+
             with contextlib.suppress(_Unreachable):
-                self.sent = _redis_call(lambda client: _send(client, commands), "read", optional=True)
+                self.sent = _redis_call(send, "read", optional=True)
 
     def found(self):
         """{name: value} for what was found."""
@@ -466,6 +469,17 @@ def nonce_claim(kind, digest, seconds):
 
 
 def fetch_and_claim(*, snapshots, counters, tagged_counter, nonce):
+    """(found, fresh) for a signed request, in one round trip (`fetch_and_claim_start`, read at once)."""
+    return fetch_and_claim_start(snapshots=snapshots, counters=counters, tagged_counter=tagged_counter,
+                                 nonce=nonce).result()
+
+
+def fetch_and_claim_start(*, snapshots, counters, tagged_counter, nonce):
+    """`fetch_and_claim`'s round trip sent now, its answers read when asked for (`FetchAndClaim.result`)."""
+    return FetchAndClaim(snapshots, counters, tagged_counter, nonce)
+
+
+class FetchAndClaim:
     """`fetch` for a signed request, and its nonce claimed, in one round trip on Redis.
 
     `tagged_counter` is (a snapshot's name, a counter name with "{tag}" in it): that counter, named
@@ -473,46 +487,55 @@ def fetch_and_claim(*, snapshots, counters, tagged_counter, nonce):
     the snapshot's tag; until then, or when the tag has changed, it is left out (the caller counts it
     itself). `nonce` is (kind, digest, seconds), claimed before the signature is checked: release it
     with `nonce_release` if the request turns out bad, so strangers leave nothing behind.
-
-    Returns (found, fresh). Without Redis nothing is read or claimed: `fresh` is None (claim the
-    nonce with `nonce_claim` once the request is good; count with `counters_add`).
     """
-    snapshots, counters = list(snapshots), list(counters)
-    if not redis_in_use():
-        return {}, None
-    owed = _take_owed()
-    kind, digest, seconds = nonce
-    tagged_name, template = tagged_counter or (None, None)
-    guessed = _Redis.tags.get(tagged_name) if template else None
-    tagged = [template.format(tag=guessed)] if guessed is not None else []
-    names = snapshots + counters + tagged
 
-    def read(client):
-        commands = _owed_commands(owed) + [("MGET", *[_key(name) for name in names]),
-                                           ("SET", _key(f"{kind}:{digest}"), 1, "EX", seconds, "NX")]
-        return _commands(client, commands)[-2:]
+    def __init__(self, snapshots, counters, tagged_counter, nonce):
+        self.snapshots, self.counters = list(snapshots), list(counters)
+        self.owed, self.sent = [], None
+        if not redis_in_use():
+            return
+        self.owed = _take_owed()
+        kind, digest, seconds = nonce
+        self.tagged_name, template = tagged_counter or (None, None)
+        self.guessed = _Redis.tags.get(self.tagged_name) if template else None
+        self.tagged = [template.format(tag=self.guessed)] if self.guessed is not None else []
+        names = self.snapshots + self.counters + self.tagged
 
-    try:
-        values, claimed = _redis_call(read, "read")
-    except _Unreachable:
-        _count_in_database(owed)
-        raise SharedStateUnavailable() from None  # the nonce cannot be claimed anywhere else
-    found, confirmed = {}, False
-    for name, value in zip(snapshots, values, strict=False):
-        snapshot, tag = _snapshot_and_tag(value)
-        if snapshot is None:
-            continue
-        found[name] = snapshot
-        if name == tagged_name and tag is not None:
-            confirmed = tag == guessed
-            if not confirmed:
-                _Redis.remember_tag(name, tag)
-    for name, value in zip(counters, values[len(snapshots):], strict=False):
-        if value is not None:
-            found[name] = int(value)
-    if confirmed:  # else the counter read, if any, may be another account's: the caller counts
-        found[tagged[0]] = int(values[-1] or 0)
-    return found, claimed is not None
+        def send(client):  # names made here: `_Redis.get` has set their prefix
+            return _send(client, _owed_commands(self.owed) + [
+                ("MGET", *[_key(name) for name in names]), ("SET", _key(f"{kind}:{digest}"), 1, "EX", seconds, "NX")])
+
+        with contextlib.suppress(_Unreachable):
+            self.sent = _redis_call(send, "read")
+
+    def result(self):
+        """(found, fresh). Without Redis nothing is read or claimed: `fresh` is None (claim the nonce with
+        `nonce_claim` once the request is good; count with `counters_add`)."""
+        if not redis_in_use():
+            return {}, None
+        try:
+            if self.sent is None:
+                raise _Unreachable()
+            values, claimed = _redis_call(lambda client: self.sent.answers(), "read")[-2:]
+        except _Unreachable:
+            _count_in_database(self.owed)
+            raise SharedStateUnavailable() from None  # the nonce cannot be claimed anywhere else
+        found, confirmed = {}, False
+        for name, value in zip(self.snapshots, values, strict=False):
+            snapshot, tag = _snapshot_and_tag(value)
+            if snapshot is None:
+                continue
+            found[name] = snapshot
+            if name == self.tagged_name and tag is not None:
+                confirmed = tag == self.guessed
+                if not confirmed:
+                    _Redis.remember_tag(name, tag)
+        for name, value in zip(self.counters, values[len(self.snapshots):], strict=False):
+            if value is not None:
+                found[name] = int(value)
+        if confirmed:  # else the counter read, if any, may be another account's: the caller counts
+            found[self.tagged[0]] = int(values[-1] or 0)
+        return found, claimed is not None
 
 
 def nonce_release(kind, digest):

@@ -1,10 +1,15 @@
 """Starts each API scheme's first step (`Scheme.begin`) as the request comes in, before the rest of
 Django's middleware, the URL and the view's set-up: the shared store answers meanwhile, and the scheme
 finds the answer waiting (`Scheme.begun`). Nothing is decided here; a refusal of the first step is
-left for the scheme to raise in its turn."""
+left for the scheme to raise in its turn, and what a scheme began for a request that never came to it
+(a page that authenticates nobody, a 404) is undone once the answer is made (`Scheme.abandon`)."""
 from rest_framework.settings import api_settings
 
 from apiv2.schemes import BEGUN, Scheme
+
+# The schemes guard the API's views only (`apiproject.urls`). Elsewhere, at the OAuth token endpoints
+# say, a signed request's nonce is the endpoint's own to claim.
+API_PATH = "/v2"
 
 
 class EarlyReadsMiddleware:
@@ -12,18 +17,26 @@ class EarlyReadsMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.schemes = [cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES
-                        if issubclass(cls, Scheme) and cls.begin is not Scheme.begin]
+        self.schemes = {cls: cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES
+                        if issubclass(cls, Scheme) and cls.begin is not Scheme.begin}
 
     def __call__(self, request):
+        path = request.path_info
+        if path != API_PATH and not path.startswith(API_PATH + "/"):
+            return self.get_response(request)
         begun = {}
-        for scheme in self.schemes:
+        for cls, scheme in self.schemes.items():
             try:
                 started = scheme.begin(request)
             except Exception:  # noqa: BLE001 - raised again by the scheme, in its turn (`Scheme.begun`)
                 continue
             if started is not None:
-                begun[type(scheme)] = started
-        if begun:
-            setattr(request, BEGUN, begun)
-        return self.get_response(request)
+                begun[cls] = started
+        if not begun:
+            return self.get_response(request)
+        setattr(request, BEGUN, begun)
+        try:
+            return self.get_response(request)
+        finally:
+            for cls, started in begun.items():  # the ones no scheme took up (`Scheme.begun` pops)
+                self.schemes[cls].abandon(started)

@@ -40,6 +40,9 @@ class Scheme(BaseAuthentication):
         goes on from (None: not this scheme's request). `request` is Django's or DRF's request."""
         return None
 
+    def abandon(self, begun):
+        """Undo what `begin` left behind for a request that never came to this scheme."""
+
     def begun(self, request):
         """What `begin` made of this request as it came in (`apiv2.early_reads`), else `begin` now; a
         refusal of the first step is raised here, in the contract's order, never early."""

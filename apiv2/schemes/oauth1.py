@@ -3,9 +3,11 @@
 Read and verified by the oauthlib bridge (`consumers.oauth1.bridge`), then judged by the gate: the
 token's user is the acting user.
 """
+import contextlib
+
 from access.credentials import ApiCredentials
-from access.refusals import InvalidCredentials, Refusal, refuse_if
-from access.shared_state import fetch_and_claim, nonce_claim, nonce_release
+from access.refusals import InvalidCredentials, Refusal, SharedStateUnavailable, refuse_if
+from access.shared_state import fetch_and_claim_start, nonce_claim, nonce_release
 from apiv2.schemes import Scheme
 from apiv2.throttling import RateCounts
 from consumers.gate import OAUTH1, gate
@@ -27,8 +29,8 @@ def oauth1_gate(*, client, user):
 class OAuth1Authentication(Scheme):
     challenge = CHALLENGE
 
-    def credentials(self, request):
-        oauth_request = bridge.read(request._request)
+    def begin(self, request):
+        oauth_request = bridge.read(getattr(request, "_request", request))
         if oauth_request is None:
             return None
         replay_guard = bridge.check_resource_request(oauth_request)
@@ -37,9 +39,24 @@ class OAuth1Authentication(Scheme):
         snapshots = resource_snapshot_names(consumer_key=oauth_request.client_key,
                                             token_key=oauth_request.resource_owner_key)
         rate = RateCounts(client_key=oauth_request.client_key)
-        found, fresh = fetch_and_claim(
+        claim = fetch_and_claim_start(
             snapshots=snapshots, counters=rate.names, nonce=replay_guard,
             tagged_counter=(snapshots[1], rate.account_template) if rate.account_template else None)
+        return oauth_request, replay_guard, rate, claim
+
+    def abandon(self, begun):
+        """A nonce claimed for a request that never came to be verified is given back."""
+        _, replay_guard, _, claim = begun
+        with contextlib.suppress(SharedStateUnavailable):
+            if claim.result()[1]:
+                nonce_release(*replay_guard[:2])
+
+    def credentials(self, request):
+        begun = self.begun(request)
+        if begun is None:
+            return None
+        oauth_request, replay_guard, rate, claim = begun
+        found, fresh = claim.result()
         try:
             consumer, access_token = bridge.verify_resource_request(oauth_request, found=found)
         except Refusal:

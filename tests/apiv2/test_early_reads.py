@@ -1,8 +1,12 @@
-"""A Basic request's read of the shared store starts as the request comes in (`apiv2.early_reads`)."""
+"""An API request's read of the shared store starts as the request comes in (`apiv2.early_reads`)."""
+import time
+
 import pytest
 import redis
 
+from access import shared_state
 from tests.factories import basic_header
+from tests.oauth1.signing import signed_send
 from tests.redis_commands import commands_sent_to_redis
 
 
@@ -40,3 +44,30 @@ def test_a_refusal_of_the_first_step_still_comes_in_the_contracts_order(client, 
     assert answer.status_code == 400
     assert answer.json()["message"] == (
         "Must give an app key via X-Client-Key header or client_key query string parameter")
+
+
+def test_a_signed_request_never_verified_leaves_its_nonce_unspent(client, app, alice_token):
+    """The status page authenticates nobody: the nonce claim its signed request started as it came in is
+    given back, so a page that never checked the request does not spend the client's nonce."""
+    once = {"nonce": "status0nonce0once0000", "timestamp": str(int(time.time()))}
+    assert signed_send(client, "GET", "/v2/status", app, token=alice_token, **once).status_code == 200
+    assert signed_send(client, "GET", "/v2/products", app, token=alice_token, **once).status_code == 200
+    replayed = signed_send(client, "GET", "/v2/products", app, token=alice_token, **once)
+    assert replayed.status_code == 401
+    assert replayed.json()["additional"] == "This nonce was already used."
+
+
+@pytest.mark.parametrize("read", ["fetch", "fetch_and_claim"])
+def test_a_new_workers_first_read_names_the_keys_the_others_wrote(read, redis_only, monkeypatch):
+    """A worker learns the store's key prefix when it first reaches for Redis: a read started before
+    that must still name the keys every other worker writes (a counter read as 0, or a nonce claimed
+    under another name, would let a limit or a replay through)."""
+    counted = shared_state.counters_add([("early-reads-test", 60)])[0]
+    monkeypatch.setattr(shared_state._Redis, "url", None)  # as in a process that never used Redis
+    monkeypatch.setattr(shared_state._Redis, "prefix", "")
+    if read == "fetch":
+        assert shared_state.fetch(counters=["early-reads-test"]) == {"early-reads-test": counted}
+    else:
+        found, _ = shared_state.fetch_and_claim(snapshots=[], counters=["early-reads-test"], tagged_counter=None,
+                                                nonce=("early-reads-test-nonce", "d" * 64, 60))
+        assert found == {"early-reads-test": counted}
