@@ -7,8 +7,8 @@ scheme is adding a module here and listing its class in REST_FRAMEWORK's authent
 A scheme may read the request and start its round trip to the shared store as the request comes in
 (`begin`, called by `apiv2.early_reads`), so that Django's middleware, the URL and the view's set-up
 run while the store answers instead of after it: the worker finds the answer waiting rather than
-sleeping on it (a warm Basic request's latency loses the round trip, and with a CPU to spare, about
-100 µs of the worker's CPU: fewer system calls and switches).
+sleeping on it (a warm request's latency loses the round trip and, with a CPU to spare, about 100 µs
+(Basic) to 300 µs (OAuth 1.0a) of the worker's CPU: fewer system calls and switches).
 """
 from rest_framework.authentication import BaseAuthentication
 
