@@ -224,6 +224,22 @@ def _key(name):
 # --- Reading: snapshots, remembered values and counters in one round trip ---------------------------
 
 
+def _start(commands_of, optional=False):
+    """Send the commands `commands_of()` lists (made once `_Redis.get` has set the keys' prefix); the
+    `_Sent` to read their answers from, or None when Redis cannot take them."""
+    try:
+        return _redis_call(lambda client: _send(client, commands_of()), "read", optional=optional)
+    except _Unreachable:
+        return None
+
+
+def _answers(sent):
+    """The answers to a `_start`; `_Unreachable` when it was not sent or they do not come."""
+    if sent is None:
+        raise _Unreachable()
+    return _redis_call(lambda client: sent.answers(), "read")
+
+
 def fetch(*, snapshots=(), remembered=(), counters=()):
     """{name: value} for what was found, read in one round trip (`fetch_start`, read at once)."""
     return fetch_start(snapshots=snapshots, remembered=remembered, counters=counters).found()
@@ -249,26 +265,20 @@ class Fetch:
         self.owed, self.sent = [], None
         if redis_in_use():
             self.owed = _take_owed()
-
-            def send(client):  # names made here: `_Redis.get` has set their prefix
-                names = [_key(name) for name in self.pickled + self.counters]
-                return _send(client, _owed_commands(self.owed) + ([("MGET", *names)] if names else []))
-
-            with contextlib.suppress(_Unreachable):
-                self.sent = _redis_call(send, "read", optional=True)
+            names = self.pickled + self.counters
+            self.sent = _start(lambda: _owed_commands(self.owed) + (
+                [("MGET", *map(_key, names))] if names else []), optional=True)  # MGET wants a name
 
     def found(self):
         """{name: value} for what was found."""
         if not redis_in_use():
             return _from_database(self.remembered + self.counters)
         try:
-            if self.sent is None:
-                raise _Unreachable()
-            answers = _redis_call(lambda client: self.sent.answers(), "read")
+            answers = _answers(self.sent)
         except _Unreachable:
             _count_in_database(self.owed)
             return _from_database(self.remembered + self.counters)
-        values = answers[-1] if len(self.pickled + self.counters) else []
+        values = answers[-1] if self.pickled or self.counters else []
         found = {}
         for name, value in zip(self.pickled, values, strict=False):
             snapshot, _ = _snapshot_and_tag(value)
@@ -490,8 +500,8 @@ class FetchAndClaim:
     """
 
     def __init__(self, snapshots, counters, tagged_counter, nonce):
-        self.snapshots, self.counters = list(snapshots), list(counters)
-        self.owed, self.sent = [], None
+        self.snapshots, self.counters, self.nonce = list(snapshots), list(counters), nonce
+        self.owed, self.sent, self.read = [], None, None
         if not redis_in_use():
             return
         self.owed = _take_owed()
@@ -500,23 +510,27 @@ class FetchAndClaim:
         self.guessed = _Redis.tags.get(self.tagged_name) if template else None
         self.tagged = [template.format(tag=self.guessed)] if self.guessed is not None else []
         names = self.snapshots + self.counters + self.tagged
+        self.sent = _start(lambda: _owed_commands(self.owed) + [
+            ("MGET", *map(_key, names)), ("SET", _key(f"{kind}:{digest}"), 1, "EX", seconds, "NX")])
 
-        def send(client):  # names made here: `_Redis.get` has set their prefix
-            return _send(client, _owed_commands(self.owed) + [
-                ("MGET", *[_key(name) for name in names]), ("SET", _key(f"{kind}:{digest}"), 1, "EX", seconds, "NX")])
-
-        with contextlib.suppress(_Unreachable):
-            self.sent = _redis_call(send, "read")
+    def release(self):
+        """Give the nonce back if this read claimed it (the request turned out bad, or no scheme took it up)."""
+        with contextlib.suppress(SharedStateUnavailable):
+            if self.result()[1]:
+                nonce_release(*self.nonce[:2])
 
     def result(self):
         """(found, fresh). Without Redis nothing is read or claimed: `fresh` is None (claim the nonce with
         `nonce_claim` once the request is good; count with `counters_add`)."""
+        if self.read is None:
+            self.read = self._read()
+        return self.read
+
+    def _read(self):
         if not redis_in_use():
             return {}, None
         try:
-            if self.sent is None:
-                raise _Unreachable()
-            values, claimed = _redis_call(lambda client: self.sent.answers(), "read")[-2:]
+            values, claimed = _answers(self.sent)[-2:]
         except _Unreachable:
             _count_in_database(self.owed)
             raise SharedStateUnavailable() from None  # the nonce cannot be claimed anywhere else

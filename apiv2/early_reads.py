@@ -32,8 +32,6 @@ class EarlyReadsMiddleware:
                 continue
             if started is not None:
                 begun[cls] = started
-        if not begun:
-            return self.get_response(request)
         setattr(request, BEGUN, begun)
         try:
             return self.get_response(request)

@@ -37,7 +37,7 @@ class Scheme(BaseAuthentication):
 
     def begin(self, request):
         """The first step on its own, for a scheme that has a round trip to start: what `credentials`
-        goes on from (None: not this scheme's request). `request` is Django's or DRF's request."""
+        goes on from (None: not this scheme's request). `request` is Django's."""
         return None
 
     def abandon(self, begun):
@@ -47,7 +47,7 @@ class Scheme(BaseAuthentication):
         """What `begin` made of this request as it came in (`apiv2.early_reads`), else `begin` now; a
         refusal of the first step is raised here, in the contract's order, never early."""
         early = getattr(request._request, BEGUN, {}).pop(type(self), None)
-        return early if early is not None else self.begin(request)
+        return early if early is not None else self.begin(request._request)
 
     def authenticate_header(self, request):
         return self.challenge

@@ -61,7 +61,7 @@ class ClientKeyBasicAuthentication(Scheme):
         # The key's snapshot, the remembered password, the failed-login and the rate counters in one
         # round trip (a warm request's only one); the key first (it is needed anyway) so a remembered
         # password costs no query. The answers still come in the contract's order.
-        check = PasswordCheck(getattr(request, "_request", request), username, password)
+        check = PasswordCheck(request, username, password)
         rate = RateCounts(client_key=client_key, username=username)
         read = fetch_start(snapshots=[snapshot_key(CONSUMER, client_key)], remembered=check.remembered_names,
                            counters=check.counter_names + rate.names)

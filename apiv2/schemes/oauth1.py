@@ -3,11 +3,9 @@
 Read and verified by the oauthlib bridge (`consumers.oauth1.bridge`), then judged by the gate: the
 token's user is the acting user.
 """
-import contextlib
-
 from access.credentials import ApiCredentials
-from access.refusals import InvalidCredentials, Refusal, SharedStateUnavailable, refuse_if
-from access.shared_state import fetch_and_claim_start, nonce_claim, nonce_release
+from access.refusals import InvalidCredentials, Refusal, refuse_if
+from access.shared_state import fetch_and_claim_start, nonce_claim
 from apiv2.schemes import Scheme
 from apiv2.throttling import RateCounts
 from consumers.gate import OAUTH1, gate
@@ -30,7 +28,7 @@ class OAuth1Authentication(Scheme):
     challenge = CHALLENGE
 
     def begin(self, request):
-        oauth_request = bridge.read(getattr(request, "_request", request))
+        oauth_request = bridge.read(request)
         if oauth_request is None:
             return None
         replay_guard = bridge.check_resource_request(oauth_request)
@@ -46,10 +44,7 @@ class OAuth1Authentication(Scheme):
 
     def abandon(self, begun):
         """A nonce claimed for a request that never came to be verified is given back."""
-        _, replay_guard, _, claim = begun
-        with contextlib.suppress(SharedStateUnavailable):
-            if claim.result()[1]:
-                nonce_release(*replay_guard[:2])
+        begun[-1].release()
 
     def credentials(self, request):
         begun = self.begun(request)
@@ -60,8 +55,7 @@ class OAuth1Authentication(Scheme):
         try:
             consumer, access_token = bridge.verify_resource_request(oauth_request, found=found)
         except Refusal:
-            if fresh:
-                nonce_release(*replay_guard[:2])
+            claim.release()
             raise
         counts_read = fresh is not None  # without Redis nothing was read or claimed with the lookups
         if not counts_read:  # so the nonce is claimed now that the request is known good
