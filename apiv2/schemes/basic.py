@@ -51,7 +51,7 @@ class ClientKeyBasicAuthentication(Scheme):
     @sensitive_variables("header", "password")
     def begin(self, request):
         header = get_authorization_header(request)
-        scheme = header.split()[:1]
+        scheme = header.split(None, 1)[:1]  # the first word only: an OAuth header is long
         if not scheme or scheme[0].lower() != b"basic":
             return None
         client_key = client_key_from(request)

@@ -30,6 +30,7 @@ from consumers.oauth1.policy import plaintext_refusal
 from consumers.oauth1.protocol_rules import (
     VERSIONS,
     header_parameters,
+    is_oauth_header,
     mandatory_violation,
     mixed_sources_violation,
     protocol_violation,
@@ -60,10 +61,12 @@ def read(django_request):
     TRUST_X_FORWARDED_PROTO is on; the host from the `Host` header, validated by ALLOWED_HOSTS.
     Only a form-encoded body takes part in the signature (RFC 5849 §3.4.1.3.1).
     """
+    authorization = django_request.META.get("HTTP_AUTHORIZATION", "")
+    query, body = django_request.META.get("QUERY_STRING", ""), _form_body(django_request)
+    if not is_oauth_header(authorization) and not _mentions_oauth(query, body):
+        return None  # not ours, told before the URI is built: every Basic and Bearer request asks here first
     return read_parts(uri=django_request.build_absolute_uri(), method=django_request.method,
-                      authorization=django_request.META.get("HTTP_AUTHORIZATION", ""),
-                      query=django_request.META.get("QUERY_STRING", ""), body=_form_body(django_request),
-                      secure=django_request.is_secure())
+                      authorization=authorization, query=query, body=body, secure=django_request.is_secure())
 
 
 def read_parts(*, uri, method, authorization, query, body, secure):

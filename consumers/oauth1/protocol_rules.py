@@ -18,12 +18,17 @@ MISSING = "Missing mandatory OAuth parameters."
 VERSIONS = ("1.0", "1.0a", "1.0A")
 
 
+def is_oauth_header(authorization):
+    """Does this `Authorization` header use the `OAuth` scheme (whatever its parameters)?"""
+    return authorization.strip().partition(" ")[0].lower() == "oauth"
+
+
 def header_parameters(authorization):
     """(name, value as sent) pairs of an `OAuth` Authorization header; None for any other scheme.
     `MalformedRequest` when a value is not quoted or not percent-encoded."""
-    scheme, _, rest = authorization.strip().partition(" ")
-    if scheme.lower() != "oauth":
+    if not is_oauth_header(authorization):
         return None
+    rest = authorization.strip().partition(" ")[2]
     if rest.count('"') % 2:
         raise MalformedRequest('Authorization header parameters must be name="value" pairs with quoted values.')
     pairs = []

@@ -156,3 +156,19 @@ def test_an_unknown_user_costs_the_same_hashing_as_a_wrong_password(client, key,
         return counting_hasher.encodes  # a check is one encode of the given password, too
 
     assert hashing_for("Aladdin") == hashing_for("nobody-at-all") == 1
+
+
+def test_the_remembered_digest_is_djangos_salted_hmac_under_the_current_secret_key(settings):
+    """Keyed once per SECRET_KEY and copied per use, the digest is still Django's `salted_hmac`, and a new
+    SECRET_KEY gives a new one (what was remembered under the old key is never matched)."""
+    from django.utils.crypto import salted_hmac
+
+    from accounts.verified_passwords import KEY_SALT, fingerprint_of_hash
+
+    digests = []
+    for secret in ("first secret key " * 4, "second secret key " * 4, "first secret key " * 4):
+        settings.SECRET_KEY = secret
+        for text in ("alice\0open sesame", "pbkdf2_sha256$1$salt$hash"):
+            assert fingerprint_of_hash(text) == salted_hmac(KEY_SALT, text, algorithm="sha256").hexdigest()
+        digests.append(fingerprint_of_hash("alice\0open sesame"))
+    assert digests[0] != digests[1] and digests[0] == digests[2]
