@@ -30,11 +30,11 @@ class EarlyReadsMiddleware:
                 started = scheme.begin(request)
             except Exception:  # noqa: BLE001 - raised again by the scheme, in its turn (`Scheme.begun`)
                 continue
-            if started is not None:
-                begun[cls] = started
+            begun[cls] = started  # None too: the scheme need not read the request again to learn it is not its own
         setattr(request, BEGUN, begun)
         try:
             return self.get_response(request)
         finally:
             for cls, started in begun.items():  # the ones no scheme took up (`Scheme.begun` pops)
-                self.schemes[cls].abandon(started)
+                if started is not None:
+                    self.schemes[cls].abandon(started)

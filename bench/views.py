@@ -33,9 +33,7 @@ class PeerProducts(ReferenceProducts):
     """The same view behind someone else's authentication (`get_authenticators`): the caller's own products."""
 
     permission_classes = [IsAuthenticated]
-
-    def get_queryset(self):
-        return Product.objects.filter(owner=self.request.user)
+    get_queryset = ProductViewSet.get_queryset
 
 
 class AuthlibProducts(PeerProducts):

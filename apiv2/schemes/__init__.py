@@ -15,7 +15,7 @@ from rest_framework.authentication import BaseAuthentication
 from access.refusals import Refusal
 from apiv2.errors import ApiError
 
-BEGUN = "begun_credentials"  # on Django's request: {scheme class: what its `begin` returned}
+BEGUN = "begun_credentials"  # on Django's request: {scheme class: what its `begin` returned, None included}
 
 
 class Scheme(BaseAuthentication):
@@ -46,8 +46,8 @@ class Scheme(BaseAuthentication):
     def begun(self, request):
         """What `begin` made of this request as it came in (`apiv2.early_reads`), else `begin` now; a
         refusal of the first step is raised here, in the contract's order, never early."""
-        early = getattr(request._request, BEGUN, {}).pop(type(self), None)
-        return early if early is not None else self.begin(request._request)
+        early = getattr(request._request, BEGUN, {})
+        return early.pop(type(self)) if type(self) in early else self.begin(request._request)
 
     def authenticate_header(self, request):
         return self.challenge
