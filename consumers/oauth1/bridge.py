@@ -89,8 +89,7 @@ def read_parts(*, uri, method, authorization, query, body, secure):
     if body:
         headers["Content-Type"] = FORM
     oauth_request = Request(uri, method, body, headers)
-    header_oauth = [(key, unescape(value) if key.startswith("oauth_") else value)
-                    for key, value in sources["header"]]
+    header_oauth = [(key, _decoded(value) if key.startswith("oauth_") else value) for key, value in sources["header"]]
     oauth_params = dict(pair for pair in header_oauth + body_pairs + query_pairs if pair[0].startswith("oauth_"))
     realm = dict(header_oauth).get("realm")
     if oauth_params.get("oauth_version") in VERSIONS:
@@ -131,7 +130,12 @@ def _unescaped(pair):
     """oauthlib percent-decodes protocol parameter values once more after form decoding; so do we, so
     that the signature base string is the one oauthlib and its clients compute."""
     key, value = pair
-    return (key, unescape(value)) if key.startswith("oauth_") else pair
+    return (key, _decoded(value)) if key.startswith("oauth_") else pair
+
+
+def _decoded(value):
+    """oauthlib's `unescape`, skipped for a value with no escapes (keys, nonces, timestamps): the same result."""
+    return unescape(value) if "%" in value else value
 
 
 # --- Verifying ------------------------------------------------------------------------------------
