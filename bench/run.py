@@ -6,6 +6,7 @@ unauthenticated reference, as a table and as JSON. Bounded in time; loopback onl
 import argparse
 import json
 import os
+import random
 import re
 import secrets
 import shutil
@@ -344,6 +345,7 @@ def report(results, database, cache, args, load):
         row["rounds_ratios"] = [round(ratio, 3) for ratio in paired]
         quartiles = statistics.quantiles(paired, n=4) if len(paired) > 1 else paired * 3
         row["ratio_spread"] = [round(quartiles[0], 3), round(quartiles[-1], 3)]
+        row["ratio_interval"] = median_interval(paired)
         medians = reference["requests_per_s"]
         row["ratio_of_medians"] = round(row["requests_per_s"] / medians, 3) if medians else 0.0
         spread = "{:.2f}-{:.2f}".format(*row["ratio_spread"])
@@ -369,13 +371,26 @@ def report(results, database, cache, args, load):
         raise SystemExit(f"unexpected non-2xx responses or socket errors in: {', '.join(failures)}")
 
 
+def median_interval(ratios, resamples=2000):
+    """The 95% bootstrap interval of the median of the rounds' ratios (the rounds drawn again with
+    replacement, `resamples` times, with a fixed seed): how far one run's median can be trusted on a
+    noisy machine. A goal within it could have read the other way in another run."""
+    if len(ratios) < 2:
+        return [round(ratios[0], 3)] * 2 if ratios else [0.0, 0.0]
+    draw = random.Random(0)
+    medians = sorted(statistics.median(draw.choices(ratios, k=len(ratios))) for _ in range(resamples))
+    return [round(medians[int(0.025 * resamples)], 3), round(medians[int(0.975 * resamples) - 1], 3)]
+
+
 def verdicts(results):
-    """A line per goal and per peer: met or not."""
+    """A line per goal and per peer: met or not (on the median), with the median's 95% interval."""
     lines = []
     for name, row in results.items():
         if "goal" in row:
             met = "met" if row["ratio_to_reference"] >= row["goal"] else "NOT met"
-            lines.append(f"goal {name} >= {row['goal']:.2f}x the reference: {row['ratio_to_reference']:.2f}, {met}")
+            low, high = row.get("ratio_interval", [row["ratio_to_reference"]] * 2)
+            lines.append(f"goal {name} >= {row['goal']:.2f}x the reference: {row['ratio_to_reference']:.2f} "
+                         f"(95% interval {low:.2f}-{high:.2f}), {met}")
         ours = results.get(row.get("peer_of"))
         if ours is not None:
             ahead = "ahead" if ours["ratio_to_reference"] > row["ratio_to_reference"] else "NOT ahead"
