@@ -44,7 +44,7 @@ PICKLED = b"\x80"  # how every pickle (protocol 2 and later) starts; a tagged sn
 TOMBSTONE_SECONDS = 10
 PRUNE_PROBABILITY = 0.01  # database nonces are also pruned by `manage.py prune_expired`
 SKIP_AFTER_TIMEOUT_SECONDS = 2.0
-TAGS_REMEMBERED = 10_000  # snapshot tags kept per worker (`fetch_and_claim`)
+TAGS_REMEMBERED = 10_000  # snapshot tags kept per worker (`FetchAndClaim`)
 DATABASE_CACHE = "database"
 # Each counter: add one, and start its lifetime when it is new; one command for all, atomic.
 COUNT_SCRIPT = """
@@ -68,7 +68,7 @@ class _Redis:
     skip_until = 0.0
     prefix = ""
     local = threading.local()  # each thread's own connection for `_commands`: (client, connection)
-    tags = {}  # snapshot name -> the tag it was last seen with (`fetch_and_claim`)
+    tags = {}  # snapshot name -> the tag it was last seen with (`FetchAndClaim`)
 
     @classmethod
     def remember_tag(cls, name, tag):
@@ -321,7 +321,7 @@ def discard(names):
 
 def snapshot_keep(name, value, seconds, tag=""):
     """Keep a snapshot unless one is there already (a tombstone included); best effort. A `tag` (a
-    short word without "|") is kept readable in front of it, for `fetch_and_claim` to name a counter by."""
+    short word without "|") is kept readable in front of it, for `FetchAndClaim` to name a counter by."""
     if not redis_in_use():
         return
     stored = (f"{tag}|".encode() if tag else b"") + pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
@@ -478,14 +478,8 @@ def nonce_claim(kind, digest, seconds):
     return True
 
 
-def fetch_and_claim(*, snapshots, counters, tagged_counter, nonce):
-    """(found, fresh) for a signed request, in one round trip (`fetch_and_claim_start`, read at once)."""
-    return fetch_and_claim_start(snapshots=snapshots, counters=counters, tagged_counter=tagged_counter,
-                                 nonce=nonce).result()
-
-
 def fetch_and_claim_start(*, snapshots, counters, tagged_counter, nonce):
-    """`fetch_and_claim`'s round trip sent now, its answers read when asked for (`FetchAndClaim.result`)."""
+    """A signed request's one round trip sent now, its answers read when asked for (`FetchAndClaim.result`)."""
     return FetchAndClaim(snapshots, counters, tagged_counter, nonce)
 
 
@@ -496,7 +490,7 @@ class FetchAndClaim:
     after the snapshot's tag (the account a token acts for), is read too once this process has seen
     the snapshot's tag; until then, or when the tag has changed, it is left out (the caller counts it
     itself). `nonce` is (kind, digest, seconds), claimed before the signature is checked: release it
-    with `nonce_release` if the request turns out bad, so strangers leave nothing behind.
+    (`release`) if the request turns out bad, so strangers leave nothing behind.
     """
 
     def __init__(self, snapshots, counters, tagged_counter, nonce):
@@ -553,7 +547,7 @@ class FetchAndClaim:
 
 
 def nonce_release(kind, digest):
-    """Forget a nonce claimed for a request that turned out bad (`fetch_and_claim`)."""
+    """Forget a nonce claimed for a request that turned out bad (`FetchAndClaim`)."""
     if redis_in_use():
         with contextlib.suppress(_Unreachable):
             _redis_call(lambda client: client.delete(_key(f"{kind}:{digest}")), "nonce")

@@ -5,11 +5,8 @@ left for the scheme to raise in its turn, and what a scheme began for a request 
 (a page that authenticates nobody, a 404) is undone once the answer is made (`Scheme.abandon`)."""
 from rest_framework.settings import api_settings
 
+from apiv2.exceptions import API_PREFIX
 from apiv2.schemes import BEGUN, Scheme
-
-# The schemes guard the API's views only (`apiproject.urls`). Elsewhere, at the OAuth token endpoints
-# say, a signed request's nonce is the endpoint's own to claim.
-API_PATH = "/v2"
 
 
 class EarlyReadsMiddleware:
@@ -21,8 +18,9 @@ class EarlyReadsMiddleware:
                         if issubclass(cls, Scheme) and cls.begin is not Scheme.begin}
 
     def __call__(self, request):
-        path = request.path_info
-        if path != API_PATH and not path.startswith(API_PATH + "/"):
+        # The schemes guard the API's views only. Elsewhere, at the OAuth token endpoints say, a signed
+        # request's nonce is the endpoint's own to claim.
+        if not request.path_info.startswith(API_PREFIX):
             return self.get_response(request)
         begun = {}
         for cls, scheme in self.schemes.items():

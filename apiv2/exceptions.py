@@ -148,6 +148,10 @@ def _refusal_challenge(request, refusal):
     return words(request, refusal) if words is not None else ""
 
 
+API_PREFIX = "/v2"  # the API's views (`apiproject.urls`)
+
+
 def is_api_path(path):
-    return path.startswith(("/v2", "/oauth/request_token", "/oauth/access_token"))
+    """Answered with the contract's JSON errors: the API's views and the OAuth 1.0a token endpoints."""
+    return path.startswith((API_PREFIX, "/oauth/request_token", "/oauth/access_token"))
 

@@ -40,17 +40,18 @@ class OAuth1Authentication(Scheme):
         claim = fetch_and_claim_start(
             snapshots=snapshots, counters=rate.names, nonce=replay_guard,
             tagged_counter=(snapshots[1], rate.account_template) if rate.account_template else None)
-        return oauth_request, replay_guard, rate, claim
+        return oauth_request, rate, claim
 
     def abandon(self, begun):
         """A nonce claimed for a request that never came to be verified is given back."""
-        begun[-1].release()
+        _, _, claim = begun
+        claim.release()
 
     def credentials(self, request):
         begun = self.begun(request)
         if begun is None:
             return None
-        oauth_request, replay_guard, rate, claim = begun
+        oauth_request, rate, claim = begun
         found, fresh = claim.result()
         try:
             consumer, access_token = bridge.verify_resource_request(oauth_request, found=found)
@@ -59,7 +60,7 @@ class OAuth1Authentication(Scheme):
             raise
         counts_read = fresh is not None  # without Redis nothing was read or claimed with the lookups
         if not counts_read:  # so the nonce is claimed now that the request is known good
-            fresh = nonce_claim(*replay_guard)
+            fresh = nonce_claim(*claim.nonce)
         if not fresh:
             raise InvalidCredentials(REPLAYED)
         user = access_token.user

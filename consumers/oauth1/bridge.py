@@ -63,8 +63,8 @@ def read(django_request):
     """
     authorization = django_request.META.get("HTTP_AUTHORIZATION", "")
     query, body = django_request.META.get("QUERY_STRING", ""), _form_body(django_request)
-    if not is_oauth_header(authorization) and not _mentions_oauth(query, body):
-        return None  # not ours, told before the URI is built: every Basic and Bearer request asks here first
+    if not _carries_oauth(authorization, query, body):
+        return None  # told before the URI is built: every Basic and Bearer request asks here first
     return read_parts(uri=django_request.build_absolute_uri(), method=django_request.method,
                       authorization=authorization, query=query, body=body, secure=django_request.is_secure())
 
@@ -72,9 +72,9 @@ def read(django_request):
 def read_parts(*, uri, method, authorization, query, body, secure):
     """`read` for a request given as its parts (`body` only when form-encoded): what the signature
     debugger (`consumers.oauth1.debugger`) reads a developer's request with."""
+    if not _carries_oauth(authorization, query, body):
+        return None
     header_pairs = header_parameters(authorization)  # None: not an OAuth header
-    if header_pairs is None and not _mentions_oauth(query, body):
-        return None  # not ours: another scheme's, or none (its query may be anything)
     try:
         query_pairs = [_unescaped(pair) for pair in urldecode(query)]
         body_pairs = [_unescaped(pair) for pair in urldecode(body)] if body else []
@@ -113,8 +113,12 @@ def read_parts(*, uri, method, authorization, query, body, secure):
     return oauth_request
 
 
-def _mentions_oauth(query, body):
-    """Protocol parameters in the query or the form body? A lenient look: only ours are parsed strictly."""
+def _carries_oauth(authorization, query, body):
+    """Protocol parameters in an `OAuth` header, the query or the form body? Else the request is not
+    ours (another scheme's, or none: its query may be anything). A lenient look at the query and the
+    body: only ours are parsed strictly."""
+    if is_oauth_header(authorization):
+        return True
     if any(name.startswith("oauth_") for name, _ in parse_qsl(query)):
         return True
     return "oauth_" in body and any(name.startswith("oauth_") for name, _ in parse_qsl(body))

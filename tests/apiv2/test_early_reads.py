@@ -68,6 +68,6 @@ def test_a_new_workers_first_read_names_the_keys_the_others_wrote(read, redis_on
     if read == "fetch":
         assert shared_state.fetch(counters=["early-reads-test"]) == {"early-reads-test": counted}
     else:
-        found, _ = shared_state.fetch_and_claim(snapshots=[], counters=["early-reads-test"], tagged_counter=None,
-                                                nonce=("early-reads-test-nonce", "d" * 64, 60))
+        found, _ = shared_state.fetch_and_claim_start(snapshots=[], counters=["early-reads-test"], tagged_counter=None,
+                                                      nonce=("early-reads-test-nonce", "d" * 64, 60)).result()
         assert found == {"early-reads-test": counted}
