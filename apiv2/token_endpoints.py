@@ -37,7 +37,7 @@ class TokenEndpointView(RateLimitHeadersMixin, APIView):
 
 class RequestTokenView(TokenEndpointView):
     def issue(self, request, oauth_request):
-        bridge.verify_request_token_request(oauth_request)
+        oauth_request = bridge.verify_request_token_request(oauth_request)
         consumer = oauth_request.consumer
         refuse_if(oauth1_gate(client=consumer, user=None))
         throttle_client_key(request, consumer)
@@ -48,7 +48,7 @@ class RequestTokenView(TokenEndpointView):
 
 class AccessTokenView(TokenEndpointView):
     def issue(self, request, oauth_request):
-        bridge.verify_access_token_request(oauth_request)
+        oauth_request = bridge.verify_access_token_request(oauth_request)
         consumer = oauth_request.consumer
         refuse_if(oauth1_gate(client=consumer, user=oauth_request.request_token.user))
         throttle_client_key(request, consumer)

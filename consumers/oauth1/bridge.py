@@ -1,7 +1,8 @@
 """The one bridge between Django and oauthlib's OAuth 1.0a, through oauthlib's public API only.
 
-A Django request is read once into one oauthlib `Request` (`read`); oauthlib's endpoints and signature
-functions judge it with our storage-only validator; oauthlib's errors come back as our refusals. The
+A Django request is read once into one `SignedRequest` (`read`): our verifier checks a signed API
+request from it; at the token endpoints oauthlib's endpoints judge it, as an oauthlib `Request`, with our
+storage-only validator. oauthlib's errors come back as our refusals. The
 bridge decides nothing about accounts or clients: its callers ask the gate (`consumers.gate`) and our
 OAuth rules (`consumers.oauth1.policy`) about what it verified.
 
@@ -9,6 +10,7 @@ Order of answers: malformed request (400) -> bad signature, key, token or nonce 
 callers' gate (403) and callback and scope rules (400/403).
 """
 import hmac
+import re
 from contextlib import contextmanager
 from urllib.parse import parse_qsl
 
@@ -52,21 +54,22 @@ validator = OAuth1Validator()
 
 
 def read(django_request):
-    """The oauthlib request for a Django request that carries OAuth protocol parameters (in the
-    `Authorization` header, a form-encoded body or the query, RFC 5849 §3.5), or None when it carries
-    none. RFC 5849 §3's rules and the PLAINTEXT rule are checked here (400s); mandatory parameters
-    when it is verified.
+    """The signed request (`SignedRequest`) a Django request carries in OAuth protocol parameters (in
+    the `Authorization` header, a form-encoded body or the query, RFC 5849 §3.5), or None when it
+    carries none. RFC 5849 §3's rules and the PLAINTEXT rule are checked here (400s); mandatory
+    parameters when it is verified.
 
-    The scheme of the URI comes from `is_secure()`, which trusts `X-Forwarded-Proto` only when
-    TRUST_X_FORWARDED_PROTO is on; the host from the `Host` header, validated by ALLOWED_HOSTS.
-    Only a form-encoded body takes part in the signature (RFC 5849 §3.4.1.3.1).
+    The scheme of the URI is Django's (`X-Forwarded-Proto` only when TRUST_X_FORWARDED_PROTO is on);
+    the host the `Host` header's, validated by ALLOWED_HOSTS (`request_uri`). Only a form-encoded
+    body takes part in the signature (RFC 5849 §3.4.1.3.1).
     """
     authorization = django_request.META.get("HTTP_AUTHORIZATION", "")
     query, body = django_request.META.get("QUERY_STRING", ""), _form_body(django_request)
     if not _carries_oauth(authorization, query, body):
         return None  # told before the URI is built: every Basic and Bearer request asks here first
-    return read_parts(uri=django_request.build_absolute_uri(), method=django_request.method,
-                      authorization=authorization, query=query, body=body, secure=django_request.is_secure())
+    scheme = django_request.scheme
+    return _signed(uri=request_uri(django_request, scheme, query), method=django_request.method,
+                   authorization=authorization, query=query, body=body, secure=scheme == "https")
 
 
 def read_parts(*, uri, method, authorization, query, body, secure):
@@ -74,43 +77,82 @@ def read_parts(*, uri, method, authorization, query, body, secure):
     debugger (`consumers.oauth1.debugger`) reads a developer's request with."""
     if not _carries_oauth(authorization, query, body):
         return None
+    return _signed(uri=uri, method=method, authorization=authorization, query=query, body=body, secure=secure)
+
+
+class SignedRequest:
+    """A request's RFC 5849 parts, read once: what our verifier and the debugger work from, under the
+    names oauthlib's `Request` gives them (so our validator's methods take either). oauthlib's
+    endpoints get an oauthlib `Request` made from it (`_for_oauthlib`), only at the token endpoints."""
+
+    def __init__(self, uri, http_method, body, authorization, oauth_params, params, realm):
+        self.uri, self.http_method, self.body, self.authorization = uri, http_method, body, authorization
+        self.oauth_params, self.params, self.realm = oauth_params, params, realm
+        self.signature = oauth_params.get("oauth_signature")
+        self.client_key = oauth_params.get("oauth_consumer_key")
+        self.resource_owner_key = oauth_params.get("oauth_token")
+        self.nonce = oauth_params.get("oauth_nonce")
+        self.timestamp = oauth_params.get("oauth_timestamp")
+        self.redirect_uri = oauth_params.get("oauth_callback")
+        self.verifier = oauth_params.get("oauth_verifier")
+        self.signature_method = oauth_params.get("oauth_signature_method")
+
+
+def _signed(*, uri, method, authorization, query, body, secure):
     header_pairs = header_parameters(authorization)  # None: not an OAuth header
     try:
-        query_pairs = [_unescaped(pair) for pair in urldecode(query)]
+        query_pairs = [_unescaped(pair) for pair in urldecode(query)] if query else []
         body_pairs = [_unescaped(pair) for pair in urldecode(body)] if body else []
     except ValueError:
         raise MalformedRequest(MALFORMED) from None
-    sources = {"header": header_pairs or [], "body": body_pairs, "query": query_pairs}
+    header_pairs = header_pairs or []
+    sources = {"header": header_pairs, "body": body_pairs, "query": query_pairs}
     with_oauth = [name for name, pairs in sources.items() if any(key.startswith("oauth_") for key, _ in pairs)]
-    refuse_if(protocol_violation(sources["header"] + body_pairs + query_pairs))
+    refuse_if(protocol_violation(header_pairs + body_pairs + query_pairs))
     refuse_if(mixed_sources_violation(with_oauth))
 
-    headers = {"Authorization": authorization} if authorization else {}
-    if body:
-        headers["Content-Type"] = FORM
-    oauth_request = Request(uri, method, body, headers)
-    header_oauth = [(key, _decoded(value) if key.startswith("oauth_") else value) for key, value in sources["header"]]
-    oauth_params = dict(pair for pair in header_oauth + body_pairs + query_pairs if pair[0].startswith("oauth_"))
+    header_oauth = [(key, _decoded(value) if key.startswith("oauth_") else value) for key, value in header_pairs]
+    every_pair = header_oauth + body_pairs + query_pairs
+    oauth_params = {key: value for key, value in every_pair if key.startswith("oauth_")}
     realm = dict(header_oauth).get("realm")
     if oauth_params.get("oauth_version") in VERSIONS:
         # `1.0a` is 1.0 to us; oauthlib's endpoints accept only "1.0". The signature keeps what was sent.
         oauth_params["oauth_version"] = "1.0"
-    # The attributes oauthlib's endpoints and validator methods read (as its own endpoints set them).
-    oauth_request.oauth_params = oauth_params
-    oauth_request.signature = oauth_params.get("oauth_signature")
-    oauth_request.client_key = oauth_params.get("oauth_consumer_key")
-    oauth_request.resource_owner_key = oauth_params.get("oauth_token")
-    oauth_request.nonce = oauth_params.get("oauth_nonce")
-    oauth_request.timestamp = oauth_params.get("oauth_timestamp")
-    oauth_request.redirect_uri = oauth_params.get("oauth_callback")
-    oauth_request.verifier = oauth_params.get("oauth_verifier")
-    oauth_request.signature_method = oauth_params.get("oauth_signature_method")
-    oauth_request.realm = realm
-    oauth_request.params = [pair for pair in header_oauth + body_pairs + query_pairs if pair[0] != "oauth_signature"]
-    if "realm" in authorization:  # a header realm is no parameter (RFC 5849 §3.4.1.3.1)
-        oauth_request.params = [pair for pair in oauth_request.params if pair[0] != "realm"]
-    refuse_if(plaintext_refusal(oauth_request.signature_method, secure))
+    # A header realm is no parameter (RFC 5849 §3.4.1.3.1); neither is the signature.
+    params = [pair for pair in every_pair if pair[0] != "oauth_signature"]
+    if "realm" in authorization:
+        params = [pair for pair in params if pair[0] != "realm"]
+    signed = SignedRequest(uri, method, body, authorization, oauth_params, params, realm)
+    refuse_if(plaintext_refusal(signed.signature_method, secure))
+    return signed
+
+
+def _for_oauthlib(signed):
+    """oauthlib's `Request` for a signed request, with the attributes its endpoints and our validator
+    read set as its own endpoints set them."""
+    headers = {"Authorization": signed.authorization} if signed.authorization else {}
+    if signed.body:
+        headers["Content-Type"] = FORM
+    oauth_request = Request(signed.uri, signed.http_method, signed.body, headers)
+    for name in ("oauth_params", "params", "realm", "signature", "client_key", "resource_owner_key", "nonce",
+                 "timestamp", "redirect_uri", "verifier", "signature_method"):
+        setattr(oauth_request, name, getattr(signed, name))
     return oauth_request
+
+
+# Paths and queries that Django's `build_absolute_uri` leaves as they are (nothing for `escape_uri_path`
+# or `iri_to_uri` to encode, no dot segment for `urljoin` to resolve): the URI is then put together here.
+PLAIN_PATH = re.compile(r"/[A-Za-z0-9_.~!$&'()*+,:@/-]*")
+PLAIN_QUERY = re.compile(r"[A-Za-z0-9_.~!$&'()*+,:@/;=?%\[\]-]*")
+
+
+def request_uri(django_request, scheme, query):
+    """`django_request.build_absolute_uri()`, the same string, built directly for a plain path and query
+    (as every API request's is): on every signed request Django's way parses the URI it has just made."""
+    path = django_request.path
+    if PLAIN_PATH.fullmatch(path) and "/./" not in path and "/../" not in path and PLAIN_QUERY.fullmatch(query):
+        return f"{scheme}://{django_request.get_host()}{path}{'?' if query else ''}{query}"
+    return django_request.build_absolute_uri()
 
 
 def _carries_oauth(authorization, query, body):
@@ -212,17 +254,19 @@ def verify_resource_request(oauth_request, found=None):
     return consumer, access_token
 
 
-def verify_request_token_request(oauth_request):
+def verify_request_token_request(signed):
     """The oauthlib request of a good temporary-credentials request (RFC 5849 §2.1), its client loaded
     as `consumer`."""
+    oauth_request = _for_oauthlib(signed)
     endpoint = RequestTokenEndpoint(validator, token_generator=generate_token)
     _verify(endpoint.validate_request_token_request, oauth_request)
     return oauth_request
 
 
-def verify_access_token_request(oauth_request):
+def verify_access_token_request(signed):
     """The oauthlib request of a good token-credentials request (RFC 5849 §2.3): its client as
     `consumer`, its authorized request token as `request_token`."""
+    oauth_request = _for_oauthlib(signed)
     endpoint = AccessTokenEndpoint(validator, token_generator=generate_token)
     _verify(endpoint.validate_access_token_request, oauth_request)
     return oauth_request

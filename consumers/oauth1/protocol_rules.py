@@ -14,6 +14,11 @@ HEADER_PARAMETER = re.compile(r'\s*([A-Za-z0-9_.~%-]+)="([^"]*)"\s*')
 # Items of the parameter list: quoted strings kept whole, commas outside quotes end an item.
 HEADER_ITEM = re.compile(r'(?:[^",]|"[^"]*")+')
 PERCENT_ENCODED = re.compile(r"^(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})*$")
+# A whole parameter list as clients write it: every value quoted, and percent-encoded but the realm's.
+# Told in one match (then read in one `findall`); any other list is parsed item by item, for its error.
+_WELL_FORMED_ITEM = r'\s*(?:realm="[^"]*"|[A-Za-z0-9_.~%-]+="(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})*")\s*'
+WELL_FORMED_LIST = re.compile(f"{_WELL_FORMED_ITEM}(?:,{_WELL_FORMED_ITEM})*")
+QUOTED_PAIR = re.compile(r'([A-Za-z0-9_.~%-]+)="([^"]*)"')
 MISSING = "Missing mandatory OAuth parameters."
 VERSIONS = ("1.0", "1.0a", "1.0A")
 
@@ -26,9 +31,17 @@ def is_oauth_header(authorization):
 def header_parameters(authorization):
     """(name, value as sent) pairs of an `OAuth` Authorization header; None for any other scheme.
     `MalformedRequest` when a value is not quoted or not percent-encoded."""
-    if not is_oauth_header(authorization):
+    scheme, _, rest = authorization.strip().partition(" ")
+    if scheme.lower() != "oauth":
         return None
-    rest = authorization.strip().partition(" ")[2]
+    if WELL_FORMED_LIST.fullmatch(rest):
+        return QUOTED_PAIR.findall(rest)
+    return parameters_item_by_item(rest)
+
+
+def parameters_item_by_item(rest):
+    """The parameter list after `OAuth `, read one item at a time: the parser of record, whose errors
+    say which item is wrong (`header_parameters` takes a well-formed list in one step, to the same pairs)."""
     if rest.count('"') % 2:
         raise MalformedRequest('Authorization header parameters must be name="value" pairs with quoted values.')
     pairs = []
