@@ -35,6 +35,7 @@ from django.core.cache import caches
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
+from access.redis_wire import Sent, Wire
 from access.refusals import SharedStateUnavailable
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,8 @@ class _Redis:
     owed = []  # (name, period) increments this process sends with its next read (`counters_add_later`)
     skip_until = 0.0
     prefix = ""
-    local = threading.local()  # each thread's own connection for `_commands`: (client, connection)
+    timeout = None
+    local = threading.local()  # each thread's own connection for `_commands`: (client, `redis_wire.Wire`)
     tags = {}  # snapshot name -> the tag it was last seen with (`FetchAndClaim`)
 
     @classmethod
@@ -89,7 +91,7 @@ class _Redis:
             from redis.backoff import NoBackoff
             from redis.retry import Retry
 
-            timeout = getattr(settings, "SHARED_CACHE_TIMEOUT_SECONDS", 0.25)
+            cls.timeout = timeout = getattr(settings, "SHARED_CACHE_TIMEOUT_SECONDS", 0.25)
             cls.client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout,
                                               retry=Retry(NoBackoff(), 0))
             cls.url, cls.skip_until = url, 0.0
@@ -106,74 +108,32 @@ def _command(client, *arguments):
 
 def _commands(client, commands):
     """Commands sent together on this thread's own connection, in one write, and their answers in order
-    (`_send`, then `_Sent.answers`)."""
+    (`_send`, then `redis_wire.Sent.answers`)."""
     return _send(client, commands).answers()
 
 
 def _send(client, commands):
-    """Send commands in one write on this thread's own connection, with nothing around them (through the
-    client, its pool, its retry wrapper and its checks before each use, a warm request's one round trip
-    cost about three times the CPU the commands themselves do); their answers are read when asked for
-    (`_Sent.answers`), so work done in between overlaps the wait. Answers still unread from an earlier
-    send are read first. Errors are the client's (`redis.RedisError`). Nothing to send sends nothing."""
+    """Send commands in one write on this thread's own connection (`access.redis_wire`; through the
+    client, its pool and its checks, a warm request's one round trip cost about three times the CPU the
+    commands themselves do); their answers are read when asked for (`redis_wire.Sent.answers`), so work
+    done in between overlaps the wait. Answers still unread from an earlier send are read first. Errors
+    are the client's (`redis.RedisError`). Nothing to send sends nothing."""
     import redis
-    from hiredis import pack_command
 
     if not commands:
-        return _Sent(None, 0)
+        return Sent(None, 0)
     pending = getattr(_Redis.local, "pending", None)
     if pending is not None:
         with contextlib.suppress(redis.RedisError):  # its reader gets the error, if it ever asks
             pending.answers()
-    owner, connection = getattr(_Redis.local, "connection", (None, None))
+    owner, wire = getattr(_Redis.local, "wire", (None, None))
     if owner is not client:
-        if connection is not None:
-            connection.disconnect()
-        pool = client.connection_pool
-        connection = pool.connection_class(**pool.connection_kwargs)
-        _Redis.local.connection = (client, connection)
-    try:  # as the client's pool does before each use: a server that restarted has closed the socket
-        if connection.can_read():
-            raise redis.ConnectionError("the connection has data nobody asked for")
-    except (redis.ConnectionError, OSError):
-        connection.disconnect()  # the commands below connect again
-    # hiredis (redis-py's C reply parser, pinned) packs a command in one call; redis-py's own packer looks
-    # at every argument in Python first.
-    connection.send_packed_command([b"".join(map(pack_command, commands))], check_health=False)
-    _Redis.local.pending = sent = _Sent(connection, len(commands))
+        if wire is not None:
+            wire.close()
+        wire = Wire(_Redis.url, _Redis.timeout)
+        _Redis.local.wire = (client, wire)
+    _Redis.local.pending = sent = wire.send(commands)
     return sent
-
-
-class _Sent:
-    """The answers to one `_send`, read from its connection once, on the first ask: an error answer is
-    raised once every answer is read; after any other error the connection is closed, so an answer left
-    unread (or arriving late, after a timeout) is never read as the next one's."""
-
-    def __init__(self, connection, count):
-        self.connection, self.count = connection, count
-        self.read = connection is None
-        self.values, self.error = [], None
-
-    def answers(self):
-        import redis
-
-        if not self.read:
-            self.read = True
-            if getattr(_Redis.local, "pending", None) is self:
-                _Redis.local.pending = None
-            try:
-                for _ in range(self.count):
-                    try:
-                        self.values.append(self.connection.read_response())
-                    except redis.ResponseError as error:  # an error answer, read whole: the others still come
-                        self.values.append(error)
-                        self.error = self.error or error
-            except BaseException as error:
-                self.connection.disconnect()
-                self.error = error
-        if self.error is not None:
-            raise self.error
-        return self.values
 
 
 _SCRIPT_SHAS = {}
@@ -226,7 +186,7 @@ def _key(name):
 
 def _start(commands_of, optional=False):
     """Send the commands `commands_of()` lists (made once `_Redis.get` has set the keys' prefix); the
-    `_Sent` to read their answers from, or None when Redis cannot take them."""
+    `redis_wire.Sent` to read their answers from, or None when Redis cannot take them."""
     try:
         return _redis_call(lambda client: _send(client, commands_of()), "read", optional=optional)
     except _Unreachable:
