@@ -30,6 +30,7 @@ import time
 from datetime import datetime, timezone as dt_timezone
 from functools import lru_cache
 
+import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, IntegrityError, transaction
@@ -68,6 +69,7 @@ class _Redis:
     owed = []  # (name, period) increments this process sends with its next read (`counters_add_later`)
     skip_until = 0.0
     prefix = ""
+    caches_setting = None  # the CACHES setting `prefix` was read from
     timeout = None
     local = threading.local()  # each thread's own connection for `_commands`: (client, `redis_wire.Wire`)
     tags = {}  # snapshot name -> the tag it was last seen with (`FetchAndClaim`)
@@ -85,9 +87,11 @@ class _Redis:
             return None
         # Django's cache key layout (prefix, version 1), so a key reads the same through Django's cache
         # and test runs sharing one Redis keep apart by their prefix.
-        cls.prefix = f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:1:"
+        caches_setting = settings.CACHES
+        if caches_setting is not cls.caches_setting or url != cls.url:
+            cls.prefix = f"{caches_setting['default'].get('KEY_PREFIX', '')}:1:"
+            cls.caches_setting = caches_setting
         if url != cls.url:
-            import redis
             from redis.backoff import NoBackoff
             from redis.retry import Retry
 
@@ -118,7 +122,6 @@ def _send(client, commands):
     commands themselves do); their answers are read when asked for (`redis_wire.Sent.answers`), so work
     done in between overlaps the wait. Answers still unread from an earlier send are read first. Errors
     are the client's (`redis.RedisError`). Nothing to send sends nothing."""
-    import redis
 
     if not commands:
         return Sent(None, 0)
@@ -141,7 +144,6 @@ _SCRIPT_SHAS = {}
 
 def _script_command(client, script, keys, arguments=()):
     """Run a Lua script by its digest (EVALSHA), loading it once when the server does not know it."""
-    import redis
 
     sha = _SCRIPT_SHAS.get(script) or _SCRIPT_SHAS.setdefault(script, hashlib.sha1(script.encode()).hexdigest())
     try:
@@ -160,7 +162,6 @@ def redis_in_use():
 def _redis_call(operation, what, optional=False):
     """Run `operation(client)`; `_Unreachable` when Redis fails, or for an `optional` call (one that
     only saves work) when Redis was found hung a moment ago."""
-    import redis
 
     client = _Redis.get()
     if optional and time.monotonic() < _Redis.skip_until:

@@ -7,7 +7,6 @@ import base64
 import binascii
 
 from django.views.decorators.debug import sensitive_variables
-from rest_framework.authentication import get_authorization_header
 
 from access.credentials import ApiCredentials
 from access.refusals import ClientKeyMissing, InvalidCredentials, refuse_if
@@ -30,7 +29,8 @@ def client_key_from(request):
 
 @sensitive_variables("header", "encoded", "decoded", "password")
 def parse_basic_credentials(header):
-    """(username, password) from a `Basic` header's bytes; InvalidCredentials when malformed."""
+    """(username, password) from a `Basic` header; InvalidCredentials when malformed (base64 of anything
+    but ASCII included)."""
     parts = header.split()
     if len(parts) != 2:
         raise InvalidCredentials("Malformed Basic credentials.")
@@ -50,9 +50,9 @@ class ClientKeyBasicAuthentication(Scheme):
 
     @sensitive_variables("header", "password")
     def begin(self, request):
-        header = get_authorization_header(request)
+        header = request.META.get("HTTP_AUTHORIZATION", "")  # as DRF's `get_authorization_header`, not encoded
         scheme = header.split(None, 1)[:1]  # the first word only: an OAuth header is long
-        if not scheme or scheme[0].lower() != b"basic":
+        if not scheme or scheme[0].lower() != "basic":
             return None
         client_key = client_key_from(request)
         if not client_key:
