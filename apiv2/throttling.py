@@ -8,6 +8,7 @@ for the `X-RateLimit-*` headers. An account is counted by its name (`access.cred
 """
 import math
 import time
+from functools import cached_property
 
 from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
@@ -73,8 +74,13 @@ class RateCounts:
         self.limits = list(_limits_for({"client_key": client_key_name(client_key),
                                         "account": account_name(username) if username else None}))
         self.names = [name for name, _ in _counter_names(self.now, self.limits)]
+
+    @cached_property
+    def account_template(self):
+        """The account's counter name with "{tag}" for the account (OAuth 1.0a: known from the token's
+        snapshot), or None without an account limit. Worked out only for a scheme that asks."""
         account_limits = list(_limits_for({"account": "{tag}"}))
-        self.account_template = _counter_names(self.now, account_limits)[0][0] if account_limits else None
+        return _counter_names(self.now, account_limits)[0][0] if account_limits else None
 
     def read_from(self, request, found, *, username):
         """Note the counts for the throttle, when every counter of this request was read."""

@@ -8,6 +8,7 @@ snapshots through `consumers.signals` (any save of a client, token, user or acco
 forget that cannot reach the store fails the change (`access.shared_state.snapshots_forget`).
 """
 import hashlib
+from functools import lru_cache
 
 from access.shared_state import fetch, snapshot_keep, snapshots_forget
 
@@ -21,8 +22,11 @@ ACCESS_TOKEN = "access-token"
 BEARER_TOKEN = "bearer-token"  # OAuth 2.0, named by the token's digest
 
 
+@lru_cache(maxsize=1024)
 def snapshot_key(kind, key):
-    # Hashed: an unknown key is whatever a caller sent, of any length and alphabet.
+    """The name of a client's or an OAuth 1.0a token's snapshot. Hashed: an unknown key is whatever a
+    caller sent, of any length and alphabet. Kept for the keys a worker sees most (public identifiers,
+    never a secret: Bearer tokens are named by `snapshot_key_of_digest`), at most 1,024 of them."""
     return snapshot_key_of_digest(kind, key_digest(key))
 
 

@@ -161,7 +161,7 @@ def _carries_oauth(authorization, query, body):
     body: only ours are parsed strictly."""
     if is_oauth_header(authorization):
         return True
-    if any(name.startswith("oauth_") for name, _ in parse_qsl(query)):
+    if query and any(name.startswith("oauth_") for name, _ in parse_qsl(query)):
         return True
     return "oauth_" in body and any(name.startswith("oauth_") for name, _ in parse_qsl(body))
 
@@ -191,8 +191,10 @@ def signature_base_string(oauth_request):
     """The HMAC-SHA1 signature base string of a request (RFC 5849 §3.4.1): the same three steps, on the
     same parameters, as oauthlib's `verify_hmac_sha1` takes, with the same result (`base_string`, held to
     oauthlib's functions by its tests); the verifier (`signatures_match`) and the debugger both sign this one."""
-    with oauthlib_errors():
+    try:  # oauthlib's ValueError for what is not a URI or not text: a 400, as `oauthlib_errors` makes it
         return base_string.signature_base_string(oauth_request.http_method, oauth_request.uri, oauth_request.params)
+    except ValueError:
+        raise MalformedRequest(MALFORMED) from None
 
 
 def bad_signature(oauth_request, consumer):
