@@ -122,7 +122,6 @@ def _send(client, commands):
     commands themselves do); their answers are read when asked for (`redis_wire.Sent.answers`), so work
     done in between overlaps the wait. Answers still unread from an earlier send are read first. Errors
     are the client's (`redis.RedisError`). Nothing to send sends nothing."""
-
     if not commands:
         return Sent(None, 0)
     pending = getattr(_Redis.local, "pending", None)
@@ -144,7 +143,6 @@ _SCRIPT_SHAS = {}
 
 def _script_command(client, script, keys, arguments=()):
     """Run a Lua script by its digest (EVALSHA), loading it once when the server does not know it."""
-
     sha = _SCRIPT_SHAS.get(script) or _SCRIPT_SHAS.setdefault(script, hashlib.sha1(script.encode()).hexdigest())
     try:
         return _command(client, "EVALSHA", sha, len(keys), *keys, *arguments)
@@ -162,7 +160,6 @@ def redis_in_use():
 def _redis_call(operation, what, optional=False):
     """Run `operation(client)`; `_Unreachable` when Redis fails, or for an `optional` call (one that
     only saves work) when Redis was found hung a moment ago."""
-
     client = _Redis.get()
     if optional and time.monotonic() < _Redis.skip_until:
         raise _Unreachable()
