@@ -10,12 +10,23 @@ run while the store answers instead of after it: the worker finds the answer wai
 sleeping on it (a warm request's latency loses the round trip and, with a CPU to spare, about 100 µs
 (Basic) to 300 µs (OAuth 1.0a) of the worker's CPU: fewer system calls and switches).
 """
+import re
+
 from rest_framework.authentication import BaseAuthentication
 
 from access.refusals import Refusal
 from apiv2.errors import ApiError
 
 BEGUN = "begun_credentials"  # on Django's request: {scheme class: what its `begin` returned, None included}
+WORD = re.compile(r"[^ \t\n\r\x0b\x0c]+")  # a run between ASCII whitespace, as `bytes.split()` cuts
+
+
+def authorization_words(request):
+    """The `Authorization` header's words, cut where DRF's `get_authorization_header(request).split()` cuts
+    them (at ASCII whitespace), from the header as Django holds it (DRF encodes it anew on every call):
+    what Basic and Bearer tell their requests by (the first word, any case) and read credentials from.
+    OAuth 1.0a's header has its own parser (`consumers.oauth1.protocol_rules.header_parameters`)."""
+    return WORD.findall(request.META.get("HTTP_AUTHORIZATION", ""))
 
 
 class Scheme(BaseAuthentication):

@@ -12,7 +12,7 @@ from access.credentials import ApiCredentials
 from access.refusals import ClientKeyMissing, InvalidCredentials, refuse_if
 from access.shared_state import fetch_start
 from accounts.verified_passwords import PasswordCheck
-from apiv2.schemes import Scheme
+from apiv2.schemes import Scheme, authorization_words
 from apiv2.throttling import RateCounts
 from consumers.gate import BASIC, gate
 from consumers.lookup_cache import CONSUMER, snapshot_key
@@ -27,14 +27,13 @@ def client_key_from(request):
     return request.META.get("HTTP_X_CLIENT_KEY") or request.GET.get("client_key") or ""
 
 
-@sensitive_variables("header", "encoded", "decoded", "password")
-def parse_basic_credentials(header):
-    """(username, password) from a `Basic` header; InvalidCredentials when malformed (base64 of anything
-    but ASCII included)."""
-    parts = header.split()
-    if len(parts) != 2:
+@sensitive_variables("words", "encoded", "decoded", "password")
+def parse_basic_credentials(words):
+    """(username, password) from a `Basic` header's words (`authorization_words`); InvalidCredentials
+    when malformed (base64 of anything but ASCII included)."""
+    if len(words) != 2:
         raise InvalidCredentials("Malformed Basic credentials.")
-    encoded = parts[1]
+    encoded = words[1]
     try:
         decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
     except (binascii.Error, ValueError):
@@ -48,16 +47,15 @@ def parse_basic_credentials(header):
 class ClientKeyBasicAuthentication(Scheme):
     challenge = 'Basic realm="api", charset="UTF-8"'
 
-    @sensitive_variables("header", "password")
+    @sensitive_variables("words", "password")
     def begin(self, request):
-        header = request.META.get("HTTP_AUTHORIZATION", "")  # as DRF's `get_authorization_header`, not encoded
-        scheme = header.split(None, 1)[:1]  # the first word only: an OAuth header is long
-        if not scheme or scheme[0].lower() != "basic":
+        words = authorization_words(request)
+        if not words or words[0].lower() != "basic":
             return None
         client_key = client_key_from(request)
         if not client_key:
             raise ClientKeyMissing()
-        username, password = parse_basic_credentials(header)
+        username, password = parse_basic_credentials(words)
         # The key's snapshot, the remembered password, the failed-login and the rate counters in one
         # round trip (a warm request's only one); the key first (it is needed anyway) so a remembered
         # password costs no query. The answers still come in the contract's order.

@@ -9,12 +9,11 @@ credentials record. RFC 6750 §3's details ride on our answers: a 401 for a Bear
 import re
 
 from django.views.decorators.debug import sensitive_variables
-from rest_framework.authentication import get_authorization_header
 
 from access.credentials import ApiCredentials
 from access.refusals import InsufficientScope, InvalidCredentials, refuse_if
 from access.shared_state import fetch_by_tag
-from apiv2.schemes import Scheme
+from apiv2.schemes import Scheme, authorization_words
 from apiv2.throttling import TaggedRateCounts
 from consumers.gate import OAUTH2, gate
 from consumers.oauth2.bearer_tokens import (
@@ -32,16 +31,15 @@ REALM = 'Bearer realm="api"'
 B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]{1,512}=*")
 
 
-@sensitive_variables("header", "token")
+@sensitive_variables("words", "token")
 def bearer_token(request):
     """The token of an `Authorization: Bearer` header, "" when malformed, None for another scheme."""
-    header = get_authorization_header(request)
-    parts = header.split()
-    if not parts or parts[0].lower() != b"bearer":
+    words = authorization_words(request)
+    if not words or words[0].lower() != "bearer":
         return None
-    if len(parts) != 2:
+    if len(words) != 2:
         return ""
-    token = parts[1].decode("latin-1")
+    token = words[1]
     return token if B64TOKEN.fullmatch(token) else ""
 
 

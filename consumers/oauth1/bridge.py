@@ -80,6 +80,15 @@ def read_parts(*, uri, method, authorization, query, body, secure):
     return _signed(uri=uri, method=method, authorization=authorization, query=query, body=body, secure=secure)
 
 
+# The attributes oauthlib's endpoints and our validator read, as oauthlib's endpoints set them: each
+# protocol parameter under its attribute's name.
+PROTOCOL_ATTRIBUTES = {
+    "signature": "oauth_signature", "client_key": "oauth_consumer_key", "resource_owner_key": "oauth_token",
+    "nonce": "oauth_nonce", "timestamp": "oauth_timestamp", "redirect_uri": "oauth_callback",
+    "verifier": "oauth_verifier", "signature_method": "oauth_signature_method",
+}
+
+
 class SignedRequest:
     """A request's RFC 5849 parts, read once: what our verifier and the debugger work from, under the
     names oauthlib's `Request` gives them (so our validator's methods take either). oauthlib's
@@ -88,14 +97,8 @@ class SignedRequest:
     def __init__(self, uri, http_method, body, authorization, oauth_params, params, realm):
         self.uri, self.http_method, self.body, self.authorization = uri, http_method, body, authorization
         self.oauth_params, self.params, self.realm = oauth_params, params, realm
-        self.signature = oauth_params.get("oauth_signature")
-        self.client_key = oauth_params.get("oauth_consumer_key")
-        self.resource_owner_key = oauth_params.get("oauth_token")
-        self.nonce = oauth_params.get("oauth_nonce")
-        self.timestamp = oauth_params.get("oauth_timestamp")
-        self.redirect_uri = oauth_params.get("oauth_callback")
-        self.verifier = oauth_params.get("oauth_verifier")
-        self.signature_method = oauth_params.get("oauth_signature_method")
+        for name, parameter in PROTOCOL_ATTRIBUTES.items():
+            setattr(self, name, oauth_params.get(parameter))
 
 
 def _signed(*, uri, method, authorization, query, body, secure):
@@ -134,8 +137,7 @@ def _for_oauthlib(signed):
     if signed.body:
         headers["Content-Type"] = FORM
     oauth_request = Request(signed.uri, signed.http_method, signed.body, headers)
-    for name in ("oauth_params", "params", "realm", "signature", "client_key", "resource_owner_key", "nonce",
-                 "timestamp", "redirect_uri", "verifier", "signature_method"):
+    for name in ("oauth_params", "params", "realm", *PROTOCOL_ATTRIBUTES):
         setattr(oauth_request, name, getattr(signed, name))
     return oauth_request
 

@@ -23,16 +23,22 @@ MISSING = "Missing mandatory OAuth parameters."
 VERSIONS = ("1.0", "1.0a", "1.0A")
 
 
+def _oauth_parameter_list(authorization):
+    """What follows `OAuth ` in an `Authorization` header; None for any other scheme."""
+    scheme, _, rest = authorization.strip().partition(" ")
+    return rest if scheme.lower() == "oauth" else None
+
+
 def is_oauth_header(authorization):
     """Does this `Authorization` header use the `OAuth` scheme (whatever its parameters)?"""
-    return authorization.strip().partition(" ")[0].lower() == "oauth"
+    return _oauth_parameter_list(authorization) is not None
 
 
 def header_parameters(authorization):
     """(name, value as sent) pairs of an `OAuth` Authorization header; None for any other scheme.
     `MalformedRequest` when a value is not quoted or not percent-encoded."""
-    scheme, _, rest = authorization.strip().partition(" ")
-    if scheme.lower() != "oauth":
+    rest = _oauth_parameter_list(authorization)
+    if rest is None:
         return None
     if WELL_FORMED_LIST.fullmatch(rest):
         return QUOTED_PAIR.findall(rest)
