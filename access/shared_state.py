@@ -46,7 +46,7 @@ PICKLED = b"\x80"  # how every pickle (protocol 2 and later) starts; a tagged sn
 TOMBSTONE_SECONDS = 10
 PRUNE_PROBABILITY = 0.01  # database nonces are also pruned by `manage.py prune_expired`
 SKIP_AFTER_TIMEOUT_SECONDS = 2.0
-TAGS_REMEMBERED = 10_000  # snapshot tags kept per worker (`FetchAndClaim`)
+TAGS_REMEMBERED = 10_000  # snapshot tags kept per worker (`FetchAndClaim`, `fetch_by_tag`)
 DATABASE_CACHE = "database"
 # Each counter: add one, and start its lifetime when it is new; one command for all, atomic.
 COUNT_SCRIPT = """
@@ -72,7 +72,7 @@ class _Redis:
     caches_setting = None  # the CACHES setting `prefix` was read from
     timeout = None
     local = threading.local()  # each thread's own connection for `_commands`: (client, `redis_wire.Wire`)
-    tags = {}  # snapshot name -> the tag it was last seen with (`FetchAndClaim`)
+    tags = {}  # snapshot name -> the tag it was last seen with (`FetchAndClaim`, `fetch_by_tag`)
 
     @classmethod
     def remember_tag(cls, name, tag):
@@ -687,42 +687,16 @@ def database_cache_prune():
         return cursor.rowcount
 # --- Reading by a snapshot's tag: a credential known only by itself (a Bearer token) -------------------
 
-# KEYS: the increments this process owes (n), then the snapshot. ARGV: n, the owed periods, then names
-# (key prefix included) with {1}, {2}... standing for the parts of the snapshot's tag (split at ",").
-# Answers the snapshot, then the value under each name once its parts are filled in (nil when the
-# snapshot is missing, a tombstone or untagged).
-TAGGED_READ_SCRIPT = """
-local n = tonumber(ARGV[1])
-for i = 1, n do
-  if redis.call('INCR', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], ARGV[1 + i]) end
-end
-local value = redis.call('GET', KEYS[n + 1])
-local answer = {value}
-local parts = nil
-if value and string.byte(value, 1) ~= 128 then
-  local bar = string.find(value, '|', 1, true)
-  if bar then
-    parts = {}
-    for part in string.gmatch(string.sub(value, 1, bar - 1), '[^,]+') do parts[#parts + 1] = part end
-  end
-end
-for i = n + 2, #ARGV do
-  local found = false
-  if parts then
-    local name = string.gsub(ARGV[i], '{(%d)}', function(d) return parts[tonumber(d)] end)
-    found = redis.call('GET', name)
-  end
-  answer[#answer + 1] = found
-end
-return answer
-"""
 _TAG_PART = re.compile(r"\{(\d)\}")
 
 
 def fetch_by_tag(*, snapshot, tagged_snapshots=(), tagged_counters=()):
     """`fetch` for a credential whose own snapshot says what else to read: the snapshot, and the snapshots
     and counters named after the parts of its tag (`snapshot_keep(tag="a,b,c")`; a name holds {1},
-    {2}... for them), in one round trip that also carries the increments this process owes.
+    {2}... for them), read with the increments this process owes. One round trip once this process has
+    seen the snapshot's tag (as `FetchAndClaim` guesses an account's counter): plain commands, which
+    cost the server less than a script that reads the tag and then what it names. The first time, or
+    when the tag has changed, a second round trip reads what the tag names.
 
     Returns (found, names): `names` maps each given name to the one it stood for (empty when the
     snapshot was missing or untagged), `found` holds the values under the real names (counters 0 when
@@ -732,27 +706,29 @@ def fetch_by_tag(*, snapshot, tagged_snapshots=(), tagged_counters=()):
     if not redis_in_use():
         return {}, {}
     owed = _take_owed()
-
-    def read(client):
-        return _script_command(client, TAGGED_READ_SCRIPT, [_key(name) for name, _ in owed] + [_key(snapshot)],
-                               [len(owed), *[period for _, period in owed], *[_key(name) for name in templates]])
-
+    guessed = _Redis.tags.get(snapshot)
+    names = _named_by_tag(templates, guessed) if guessed is not None else {}
     try:
-        answer = _redis_call(read, "read", optional=True)
+        values = _redis_call(lambda client: _commands(client, _owed_commands(owed) + [
+            ("MGET", _key(snapshot), *map(_key, names.values()))]), "read", optional=True)[-1]
     except _Unreachable:
         _count_in_database(owed)
         return {}, {}
-    found, names = {}, {}
-    value, tag = _snapshot_and_tag(answer[0])
+    found = {}
+    value, tag = _snapshot_and_tag(values[0])
     if value is not None:
         found[snapshot] = value
     if not tag:
-        return found, names
-    parts = tag.split(",")
-    for template, stored in zip(templates, answer[1:], strict=False):
-        name = _TAG_PART.sub(lambda match: parts[int(match.group(1)) - 1]
-                             if int(match.group(1)) <= len(parts) else match.group(0), template)
-        names[template] = name
+        return found, {}
+    if tag != guessed:
+        _Redis.remember_tag(snapshot, tag)
+        names = _named_by_tag(templates, tag)
+        try:
+            values = [values[0], *(_redis_call(lambda client: _command(client, "MGET", *map(_key, names.values())),
+                                               "read", optional=True) if names else [])]
+        except _Unreachable:
+            return found, {}
+    for (template, name), stored in zip(names.items(), values[1:], strict=True):
         if template in tagged_counters:
             found[name] = int(stored or 0)
         else:
@@ -760,3 +736,11 @@ def fetch_by_tag(*, snapshot, tagged_snapshots=(), tagged_counters=()):
             if kept is not None:
                 found[name] = kept
     return found, names
+
+
+def _named_by_tag(templates, tag):
+    """{template: the name it stands for}, {1}, {2}... filled in from the tag's parts (split at ",")."""
+    parts = tag.split(",")
+    return {template: _TAG_PART.sub(lambda match: parts[int(match.group(1)) - 1]
+                                    if int(match.group(1)) <= len(parts) else match.group(0), template)
+            for template in templates}
