@@ -30,8 +30,8 @@ class ApiRateThrottle(BaseThrottle):
     def allow_request(self, request, view):
         read = getattr(request, "rate_read", None)  # read with the credentials (`RateCounts`)
         if read is not None:
-            now, limits, counts = read
-            counters_add_later(_counter_names(now, limits))
+            now, limits, counters, counts = read
+            counters_add_later(counters)
             return self.judge(request, now, limits, counts)
         return self.count(request, _identities(request.auth, getattr(request, "user", None)))
 
@@ -73,7 +73,8 @@ class RateCounts:
         self.client_key, self.username = client_key, username
         self.limits = list(_limits_for({"client_key": client_key_name(client_key),
                                         "account": account_name(username) if username else None}))
-        self.names = [name for name, _ in _counter_names(self.now, self.limits)]
+        self.counters = _counter_names(self.now, self.limits)
+        self.names = [name for name, _ in self.counters]
 
     @cached_property
     def account_template(self):
@@ -85,13 +86,13 @@ class RateCounts:
     def read_from(self, request, found, *, username):
         """Note the counts for the throttle, when every counter of this request was read."""
         if username == self.username:  # Basic: the names read are the ones wanted
-            limits, names = self.limits, self.names
+            limits, counters = self.limits, self.counters
         else:
             limits = list(_limits_for({"client_key": client_key_name(self.client_key),
                                        "account": account_name(username)}))
-            names = [name for name, _ in _counter_names(self.now, limits)]
-        if all(name in self.names or name in found for name in names):
-            request.rate_read = (self.now, limits, [int(found.get(name) or 0) + 1 for name in names])
+            counters = _counter_names(self.now, limits)
+        if all(name in self.names or name in found for name, _ in counters):
+            request.rate_read = (self.now, limits, counters, [int(found.get(name) or 0) + 1 for name, _ in counters])
 
 
 def throttle_client_key(request, consumer):
