@@ -7,6 +7,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import redis
 import requests
 from django.conf import settings
 from django.db import connection
@@ -14,6 +15,22 @@ from django.db import connection
 from bench.port import free_port  # noqa: F401 - also the tests' spare loopback port
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def redis_server(port, *options, password=None):
+    """A private redis-server on 127.0.0.1:`port` that keeps nothing on disk, answering PING when it is
+    returned (`options`: more of its command line); the caller stops the process."""
+    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", *options], stdout=subprocess.DEVNULL)
+    client = redis.Redis(port=port, password=password)
+    for _ in range(100):
+        try:
+            client.ping()
+            return process
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("private redis-server did not start")
 
 
 def test_database_url():

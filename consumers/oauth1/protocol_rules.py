@@ -10,15 +10,17 @@ import re
 from access.refusals import MalformedRequest
 
 SUPPORTED_METHODS = ("HMAC-SHA1", "PLAINTEXT")
-HEADER_PARAMETER = re.compile(r'\s*([A-Za-z0-9_.~%-]+)="([^"]*)"\s*')
+_NAME = r"[A-Za-z0-9_.~%-]+"  # a parameter's name, as a header may carry it
+_ENCODED = r"(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})*"  # percent-encoded text (RFC 5849 §3.6)
+QUOTED_PAIR = re.compile(f'({_NAME})="([^"]*)"')
+HEADER_PARAMETER = re.compile(rf"\s*{QUOTED_PAIR.pattern}\s*")
 # Items of the parameter list: quoted strings kept whole, commas outside quotes end an item.
 HEADER_ITEM = re.compile(r'(?:[^",]|"[^"]*")+')
-PERCENT_ENCODED = re.compile(r"^(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})*$")
+PERCENT_ENCODED = re.compile(f"^{_ENCODED}$")
 # A whole parameter list as clients write it: every value quoted, and percent-encoded but the realm's.
 # Told in one match (then read in one `findall`); any other list is parsed item by item, for its error.
-_WELL_FORMED_ITEM = r'\s*(?:realm="[^"]*"|[A-Za-z0-9_.~%-]+="(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})*")\s*'
+_WELL_FORMED_ITEM = rf'\s*(?:realm="[^"]*"|{_NAME}="{_ENCODED}")\s*'
 WELL_FORMED_LIST = re.compile(f"{_WELL_FORMED_ITEM}(?:,{_WELL_FORMED_ITEM})*")
-QUOTED_PAIR = re.compile(r'([A-Za-z0-9_.~%-]+)="([^"]*)"')
 MISSING = "Missing mandatory OAuth parameters."
 VERSIONS = ("1.0", "1.0a", "1.0A")
 

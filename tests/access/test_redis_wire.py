@@ -13,7 +13,7 @@ import redis
 from redis.exceptions import NoScriptError
 
 from access.redis_wire import Wire
-from tests.servers import free_port
+from tests.servers import free_port, redis_server
 
 pytestmark = pytest.mark.skipif(not (shutil.which("redis-server") and shutil.which("openssl")),
                                 reason="redis-server or openssl is not installed")
@@ -27,19 +27,11 @@ def server():
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
                     "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
                    check=True, capture_output=True)
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--requirepass", PASSWORD, "--unixsocket", socket_path, "--unixsocketperm", "700",
-         "--tls-port", str(tls_port), "--tls-cert-file", cert, "--tls-key-file", key, "--tls-ca-cert-file", cert,
-         "--tls-auth-clients", "no"],
-        stdout=subprocess.DEVNULL)
+    process = redis_server(
+        port, "--requirepass", PASSWORD, "--unixsocket", socket_path, "--unixsocketperm", "700",
+        "--tls-port", str(tls_port), "--tls-cert-file", cert, "--tls-key-file", key, "--tls-ca-cert-file", cert,
+        "--tls-auth-clients", "no", password=PASSWORD)
     admin = redis.Redis(port=port, password=PASSWORD)
-    for _ in range(100):
-        try:
-            admin.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
     yield {"port": port, "socket": socket_path, "process": process, "admin": admin, "tls_port": tls_port,
            "cert": cert}
     process.kill()

@@ -3,15 +3,13 @@
 The test starts its own Redis on a spare port; the shared one is never touched.
 """
 import shutil
-import subprocess
-import time
 
 import pytest
 import redis
 import requests
 
 from tests.factories import basic_header, make_consumer, make_user
-from tests.servers import free_port, gunicorn_server
+from tests.servers import free_port, gunicorn_server, redis_server
 
 pytestmark = pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server is not installed")
 
@@ -26,18 +24,7 @@ class PrivateRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port)
-        for _ in range(100):
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("private redis did not start")
+        self.process = redis_server(self.port)
 
     def stop(self):
         self.process.terminate()
