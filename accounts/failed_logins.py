@@ -11,13 +11,15 @@ A password check claims its place before it runs (`claim`: check and count in on
 concurrent guesses cannot pass a limit together) and gives it back when the password was right
 (`release`): only failures stay counted.
 """
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from types import MappingProxyType
 
 from django.conf import settings
 
 from access.shared_state import counters_claim, counters_release, fetch, noted_members
-from access.windows import Window, counter_digest
+from access.windows import Window, counter_digest, per_second
 
 
 def _window():
@@ -38,15 +40,9 @@ class FailedLoginCounters:
     """The counters one username at one address is judged by in the current window."""
 
     def __init__(self, username, address):
-        self.window = window = _window()
-        self.period = window.seconds
-        user_name, self.addresses_name = _username_names(username, window)
         self.address = str(address)
-        self.limits = {
-            _pair_name(username, address, window): settings.FAILED_LOGIN_LIMIT_PER_USERNAME,
-            f"failed-login:ip:{counter_digest(address)}:{window.number}": settings.FAILED_LOGIN_LIMIT_PER_IP,
-            user_name: settings.FAILED_LOGIN_CEILING_PER_USERNAME,
-        }
+        self.window, self.addresses_name, self.limits = _counters_of(int(time.time()), username, self.address)
+        self.period = self.window.seconds
 
     def wait_seconds(self):
         return self.window.wait_seconds()
@@ -69,6 +65,19 @@ class FailedLoginCounters:
     def release(self):
         """The password was right: the claimed check is not a failure."""
         counters_release(self.limits, self.period, self.claimed)
+
+
+@per_second
+def _counters_of(second, username, address):
+    """(window, the name of the set of addresses, {counter name: limit}); the same objects for every check
+    of this username at this address within the second, never changed (a `MappingProxyType`)."""
+    window = Window(settings.FAILED_LOGIN_WINDOW_SECONDS, now=second)
+    user_name, addresses_name = _username_names(username, window)
+    return window, addresses_name, MappingProxyType({
+        _pair_name(username, address, window): settings.FAILED_LOGIN_LIMIT_PER_USERNAME,
+        f"failed-login:ip:{counter_digest(address)}:{window.number}": settings.FAILED_LOGIN_LIMIT_PER_IP,
+        user_name: settings.FAILED_LOGIN_CEILING_PER_USERNAME,
+    })
 
 
 @dataclass(frozen=True)

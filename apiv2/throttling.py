@@ -8,7 +8,6 @@ for the `X-RateLimit-*` headers. An account is counted by its name (`access.cred
 """
 import math
 import time
-from functools import cached_property
 
 from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
@@ -16,7 +15,7 @@ from rest_framework.throttling import BaseThrottle
 
 from access.credentials import account_name, client_key_name
 from access.shared_state import counters_add, counters_add_later
-from access.windows import rate_parts
+from access.windows import per_second, rate_parts
 
 SCOPES = ("client_key", "account")
 
@@ -71,26 +70,20 @@ class RateCounts:
     def __init__(self, *, client_key, username=None):
         self.now = time.time()
         self.client_key, self.username = client_key, username
-        self.limits = list(_limits_for({"client_key": client_key_name(client_key),
-                                        "account": account_name(username) if username else None}))
-        self.counters = _counter_names(self.now, self.limits)
-        self.names = [name for name, _ in self.counters]
+        self.limits, self.counters, self.names = _named_counters(int(self.now), client_key, username)
 
-    @cached_property
+    @property
     def account_template(self):
         """The account's counter name with "{tag}" for the account (OAuth 1.0a: known from the token's
-        snapshot), or None without an account limit. Worked out only for a scheme that asks."""
-        account_limits = list(_limits_for({"account": "{tag}"}))
-        return _counter_names(self.now, account_limits)[0][0] if account_limits else None
+        snapshot), or None without an account limit."""
+        return _account_template(int(self.now))
 
     def read_from(self, request, found, *, username):
         """Note the counts for the throttle, when every counter of this request was read."""
         if username == self.username:  # Basic: the names read are the ones wanted
             limits, counters = self.limits, self.counters
         else:
-            limits = list(_limits_for({"client_key": client_key_name(self.client_key),
-                                       "account": account_name(username)}))
-            counters = _counter_names(self.now, limits)
+            limits, counters, _ = _named_counters(int(self.now), self.client_key, username)
         if all(name in self.names or name in found for name, _ in counters):
             request.rate_read = (self.now, limits, counters, [int(found.get(name) or 0) + 1 for name, _ in counters])
 
@@ -112,6 +105,22 @@ def _identities(credentials, user):
 
 def _counter_names(now, limits):
     return [(f"throttle:{scope}:{ident}:{int(now // period)}", period) for scope, ident, _, period in limits]
+
+
+@per_second
+def _named_counters(second, client_key, username):
+    """(limits, [(counter name, period)], [counter name]) for a client key and an account (None: none)
+    in this second, as tuples: the same ones serve every request that names them within the second."""
+    limits = tuple(_limits_for({"client_key": client_key_name(client_key),
+                                "account": account_name(username) if username else None}))
+    counters = tuple(_counter_names(second, limits))
+    return limits, counters, tuple(name for name, _ in counters)
+
+
+@per_second
+def _account_template(second):
+    account_limits = list(_limits_for({"account": "{tag}"}))
+    return _counter_names(second, account_limits)[0][0] if account_limits else None
 
 
 def _limits_for(identities):
@@ -149,10 +158,11 @@ class TaggedRateCounts(RateCounts):
     snapshot (Bearer): `names` stand for the tag's parts ("{2}", "{3}"; see
     `access.shared_state.fetch_by_tag`) until `read_from` is given what they stood for."""
 
+    account_template = None
+
     def __init__(self, *, client_key_part, account_part):
         self.now = time.time()
         self.client_key = self.username = None
-        self.account_template = None
         identities = {"client_key": client_key_part, "account": account_part}
         self.names = [name for name, _ in _counter_names(self.now, _limits_for(identities))]
 

@@ -62,7 +62,7 @@ class ClientKeyBasicAuthentication(Scheme):
         check = PasswordCheck(request, username, password)
         rate = RateCounts(client_key=client_key, username=username)
         read = fetch_start(snapshots=[snapshot_key(CONSUMER, client_key)], remembered=check.remembered_names,
-                           counters=check.counter_names + rate.names)
+                           counters=[*check.counter_names, *rate.names])
         return client_key, check, rate, read
 
     def credentials(self, request):

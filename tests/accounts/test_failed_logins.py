@@ -207,3 +207,17 @@ def test_with_redis_unreachable_right_passwords_still_do_not_count(client, aladd
     for _ in range(3):
         assert client.post("/login", {"username": "Aladdin", "password": "guess"}).status_code == 200
     assert client.post("/login", {"username": "Aladdin", "password": password}).status_code == 429
+
+
+def test_a_limit_lowered_within_the_second_applies_to_the_next_check(client, aladdin_key, limits, settings,
+                                                                     monkeypatch):
+    """The counters' names and limits are worked out once a second (`access.windows.per_second`); a
+    changed setting is seen at once all the same."""
+    import time
+
+    now = float(int(time.time()))
+    monkeypatch.setattr(time, "time", lambda: now)
+    for _ in range(2):
+        assert call(client, aladdin_key, password="guess").status_code == 401
+    settings.FAILED_LOGIN_LIMIT_PER_USERNAME = 2
+    assert call(client, aladdin_key, password="guess").status_code == 429

@@ -70,3 +70,34 @@ def test_a_count_owed_goes_with_the_next_round_trip_even_one_that_reads_nothing(
     assert api.get("/v2")["X-RateLimit-Remaining"] == "4"
     fetch()  # reads nothing
     assert api.get("/v2")["X-RateLimit-Remaining"] == "3"
+
+
+# --- Counter names worked out once a second (`access.windows.per_second`) ------------------------------
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """`time.time()` stopped at a whole second (moved on by `advance`): every request of a test in one second."""
+    now = [float(int(time.time()))]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+
+    def advance(seconds):
+        now[0] += seconds
+    return advance
+
+
+def test_a_limit_changed_within_the_second_applies_to_the_next_request(api, rates, frozen_clock):
+    rates(client_key="5/hour")
+    assert api.get("/v2")["X-RateLimit-Limit"] == "5"
+    rates(client_key="3/hour")
+    assert api.get("/v2")["X-RateLimit-Limit"] == "3"
+
+
+def test_a_new_second_starts_a_new_per_second_window(api, rates, frozen_clock):
+    rates(client_key="1/second")
+    assert api.get("/v2").status_code == 200
+    assert api.get("/v2").status_code == 429
+    frozen_clock(0.5)  # the same second: the same window, the same counter
+    assert api.get("/v2").status_code == 429
+    frozen_clock(0.5)
+    assert api.get("/v2").status_code == 200
