@@ -165,18 +165,29 @@ def _redis_call(operation, what, optional=False):
         raise _Unreachable()
     try:
         return operation(client)
-    except redis.TimeoutError:
+    except redis.RedisError as error:
+        raise _unreachable(error, what) from None
+
+
+def _unreachable(error, what):
+    """The `_Unreachable` for a Redis error, said in the log; after a timeout, optional calls skip Redis
+    for a while (`_redis_call`)."""
+    if isinstance(error, redis.TimeoutError):
         _Redis.skip_until = time.monotonic() + SKIP_AFTER_TIMEOUT_SECONDS
         logger.warning("shared cache timed out on %s; using the fallback for %ss", what,
                        SKIP_AFTER_TIMEOUT_SECONDS)
-        raise _Unreachable() from None
-    except redis.RedisError as error:
+    else:
         logger.warning("shared cache unreachable on %s: %s", what, error.__class__.__name__)
-        raise _Unreachable() from None
+    return _Unreachable()
 
 
 def _key(name):
     return _Redis.prefix + name
+
+
+def _keys(names):
+    """`_key` of each name, with no Python call per name (a warm read names up to a dozen)."""
+    return map(_Redis.prefix.__add__, names)
 
 
 # --- Reading: snapshots, remembered values and counters in one round trip ---------------------------
@@ -195,7 +206,10 @@ def _answers(sent):
     """The answers to a `_start`; `_Unreachable` when it was not sent or they do not come."""
     if sent is None:
         raise _Unreachable()
-    return _redis_call(lambda client: sent.answers(), "read")
+    try:
+        return sent.answers()
+    except redis.RedisError as error:
+        raise _unreachable(error, "read") from None
 
 
 def fetch(*, snapshots=(), remembered=(), counters=()):
@@ -220,16 +234,16 @@ class Fetch:
     def __init__(self, snapshots, remembered, counters):
         self.pickled = list(snapshots) + list(remembered)
         self.remembered, self.counters = list(remembered), list(counters)
-        self.owed, self.sent = [], None
-        if redis_in_use():
+        self.owed, self.sent, self.in_redis = [], None, redis_in_use()
+        if self.in_redis:
             self.owed = _take_owed()
             names = self.pickled + self.counters
             self.sent = _start(lambda: _owed_commands(self.owed) + (
-                [("MGET", *map(_key, names))] if names else []), optional=True)  # MGET wants a name
+                [("MGET", *_keys(names))] if names else []), optional=True)  # MGET wants a name
 
     def found(self):
         """{name: value} for what was found."""
-        if not redis_in_use():
+        if not self.in_redis:
             return _from_database(self.remembered + self.counters)
         try:
             answers = _answers(self.sent)
@@ -367,7 +381,8 @@ def _owed_commands(owed):
     than the commands in it."""
     commands = []
     for name, period in owed:
-        commands += [("SET", _key(name), 0, "EX", period, "NX"), ("INCR", _key(name))]
+        key = _key(name)
+        commands += [("SET", key, 0, "EX", period, "NX"), ("INCR", key)]
     return commands
 
 
@@ -453,8 +468,8 @@ class FetchAndClaim:
 
     def __init__(self, snapshots, counters, tagged_counter, nonce):
         self.snapshots, self.counters, self.nonce = list(snapshots), list(counters), nonce
-        self.owed, self.sent, self.read = [], None, None
-        if not redis_in_use():
+        self.owed, self.sent, self.read, self.in_redis = [], None, None, redis_in_use()
+        if not self.in_redis:
             return
         self.owed = _take_owed()
         kind, digest, seconds = nonce
@@ -463,7 +478,7 @@ class FetchAndClaim:
         self.tagged = [template.format(tag=self.guessed)] if self.guessed is not None else []
         names = self.snapshots + self.counters + self.tagged
         self.sent = _start(lambda: _owed_commands(self.owed) + [
-            ("MGET", *map(_key, names)), ("SET", _key(f"{kind}:{digest}"), 1, "EX", seconds, "NX")])
+            ("MGET", *_keys(names)), ("SET", _key(f"{kind}:{digest}"), 1, "EX", seconds, "NX")])
 
     def release(self):
         """Give the nonce back if this read claimed it (the request turned out bad, or no scheme took it up)."""
@@ -479,7 +494,7 @@ class FetchAndClaim:
         return self.read
 
     def _read(self):
-        if not redis_in_use():
+        if not self.in_redis:
             return {}, None
         try:
             values, claimed = _answers(self.sent)[-2:]
@@ -710,7 +725,7 @@ def fetch_by_tag(*, snapshot, tagged_snapshots=(), tagged_counters=()):
     names = _named_by_tag(templates, guessed) if guessed is not None else {}
     try:
         values = _redis_call(lambda client: _commands(client, _owed_commands(owed) + [
-            ("MGET", _key(snapshot), *map(_key, names.values()))]), "read", optional=True)[-1]
+            ("MGET", _key(snapshot), *_keys(names.values()))]), "read", optional=True)[-1]
     except _Unreachable:
         _count_in_database(owed)
         return {}, {}
@@ -724,7 +739,7 @@ def fetch_by_tag(*, snapshot, tagged_snapshots=(), tagged_counters=()):
         _Redis.remember_tag(snapshot, tag)
         names = _named_by_tag(templates, tag)
         try:
-            values = [values[0], *(_redis_call(lambda client: _command(client, "MGET", *map(_key, names.values())),
+            values = [values[0], *(_redis_call(lambda client: _command(client, "MGET", *_keys(names.values())),
                                                "read", optional=True) if names else [])]
         except _Unreachable:
             return found, {}
