@@ -37,12 +37,6 @@ def _keyed_digest(text):
 _keyed_hmacs = {}
 
 
-@sensitive_variables("password")
-def _credentials_key(username, password):
-    digest = _keyed_digest(f"{username}\0{password}")
-    return f"basic-verified:{digest}"
-
-
 def fingerprint_of_hash(password_hash):
     return _keyed_digest(password_hash)
 
@@ -64,7 +58,8 @@ class PasswordCheck:
     @sensitive_variables("password")
     def __init__(self, request, username, password):
         self.request, self.username, self._password = request, username, password
-        self.key = _credentials_key(username, password)
+        digest = _keyed_digest(f"{username}\0{password}")
+        self.key = f"basic-verified:{digest}"
         self.counters = FailedLoginCounters(username, client_address(request))
         self.remembered_names = [self.key]
         self.counter_names = list(self.counters.limits)

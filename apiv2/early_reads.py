@@ -27,8 +27,10 @@ class EarlyReadsMiddleware:
             try:
                 started = scheme.begin(request)
             except Exception:  # noqa: BLE001 - raised again by the scheme, in its turn (`Scheme.begun`)
-                continue
+                break
             begun[cls] = started  # None too: the scheme need not read the request again to learn it is not its own
+            if started is not None:
+                break  # asked in DRF's order, this scheme answers before any later one is asked
         setattr(request, BEGUN, begun)
         try:
             return self.get_response(request)

@@ -38,13 +38,15 @@ def client_refusal(client, user=None, scheme=OAUTH1):
     owner may be the one who approves the request token."""
     if client is None or not client.is_active or client.is_rejected:
         return ClientKeyInvalid()
-    if scheme == BASIC and user is not None and client.user_id != user.pk:
+    stranger = user is not None and client.user_id != user.pk
+    if scheme == BASIC and stranger:
         return ClientKeyNotOwned()
-    if not client.user.is_active:
+    owner = client.user
+    if not owner.is_active:
         return ClientKeyInvalid()
-    if account_state(client.user) == AccountState.DISABLED:
+    if account_state(owner) == AccountState.DISABLED:
         return AccountDisabled()
-    if client.awaiting_review and user is not None and client.user_id != user.pk:
+    if stranger and client.awaiting_review:
         return AppNotApproved()
     return None
 

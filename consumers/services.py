@@ -131,7 +131,8 @@ def record_last_use(instance, *, key):
     does not write. A queryset update: it sends no signal, so no snapshot is forgotten for it."""
     mark = (type(instance).__name__, key)  # keys, not ids: ids come back after a rollback
     clock = time.monotonic()
-    if clock - _marked_at.get(mark, -LAST_USED_RESOLUTION.total_seconds()) < LAST_USED_RESOLUTION.total_seconds():
+    marked = _marked_at.get(mark)
+    if marked is not None and clock - marked < LAST_USED_RESOLUTION.total_seconds():
         return
     now = timezone.now()
     if instance.last_used and now - instance.last_used < LAST_USED_RESOLUTION:
