@@ -196,9 +196,13 @@ def _keys(names):
 def _start(commands_of, optional=False):
     """Send the commands `commands_of()` lists (made once `_Redis.get` has set the keys' prefix); the
     `redis_wire.Sent` to read their answers from, or None when Redis cannot take them."""
+    client = _Redis.get()
+    if optional and time.monotonic() < _Redis.skip_until:
+        return None
     try:
-        return _redis_call(lambda client: _send(client, commands_of()), "read", optional=optional)
-    except _Unreachable:
+        return _send(client, commands_of())
+    except redis.RedisError as error:
+        _unreachable(error, "read")
         return None
 
 
