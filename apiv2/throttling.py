@@ -118,6 +118,13 @@ def _named_counters(second, client_key, username):
 
 
 @per_second
+def _named_parts(second, client_key_part, account_part):
+    """`TaggedRateCounts`' counter names in this second, with the tag's parts for the key and the account."""
+    limits = _limits_for({"client_key": client_key_part, "account": account_part})
+    return tuple(name for name, _ in _counter_names(second, limits))
+
+
+@per_second
 def _account_template(second):
     account_limits = list(_limits_for({"account": "{tag}"}))
     return _counter_names(second, account_limits)[0][0] if account_limits else None
@@ -163,8 +170,7 @@ class TaggedRateCounts(RateCounts):
     def __init__(self, *, client_key_part, account_part):
         self.now = time.time()
         self.client_key = self.username = None
-        identities = {"client_key": client_key_part, "account": account_part}
-        self.names = [name for name, _ in _counter_names(self.now, _limits_for(identities))]
+        self.names = _named_parts(int(self.now), client_key_part, account_part)
 
     def read_from(self, request, found, *, username, client_key=None, names=None):
         self.client_key = client_key
