@@ -160,13 +160,19 @@ def redis_in_use():
 def _redis_call(operation, what, optional=False):
     """Run `operation(client)`; `_Unreachable` when Redis fails, or for an `optional` call (one that
     only saves work) when Redis was found hung a moment ago."""
-    client = _Redis.get()
-    if optional and time.monotonic() < _Redis.skip_until:
-        raise _Unreachable()
+    client = _client(optional)
     try:
         return operation(client)
     except redis.RedisError as error:
         raise _unreachable(error, what) from None
+
+
+def _client(optional=False):
+    """This process's client; `_Unreachable` for an `optional` call while Redis is skipped after a timeout."""
+    client = _Redis.get()
+    if optional and time.monotonic() < _Redis.skip_until:
+        raise _Unreachable()
+    return client
 
 
 def _unreachable(error, what):
@@ -196,11 +202,10 @@ def _keys(names):
 def _start(commands_of, optional=False):
     """Send the commands `commands_of()` lists (made once `_Redis.get` has set the keys' prefix); the
     `redis_wire.Sent` to read their answers from, or None when Redis cannot take them."""
-    client = _Redis.get()
-    if optional and time.monotonic() < _Redis.skip_until:
-        return None
     try:
-        return _send(client, commands_of())
+        return _send(_client(optional), commands_of())
+    except _Unreachable:
+        return None
     except redis.RedisError as error:
         _unreachable(error, "read")
         return None

@@ -22,8 +22,8 @@ from access.shared_state import counters_claim, counters_release, fetch, noted_m
 from access.windows import Window, counter_digest, per_second
 
 
-def _window():
-    return Window(settings.FAILED_LOGIN_WINDOW_SECONDS)
+def _window(now=None):
+    return Window(settings.FAILED_LOGIN_WINDOW_SECONDS, now)
 
 
 def _username_names(username, window):
@@ -71,7 +71,7 @@ class FailedLoginCounters:
 def _counters_of(second, username, address):
     """(window, the name of the set of addresses, {counter name: limit}); the same objects for every check
     of this username at this address within the second, never changed (a `MappingProxyType`)."""
-    window = Window(settings.FAILED_LOGIN_WINDOW_SECONDS, now=second)
+    window = _window(second)
     user_name, addresses_name = _username_names(username, window)
     return window, addresses_name, MappingProxyType({
         _pair_name(username, address, window): settings.FAILED_LOGIN_LIMIT_PER_USERNAME,

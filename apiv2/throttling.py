@@ -70,20 +70,21 @@ class RateCounts:
     def __init__(self, *, client_key, username=None):
         self.now = time.time()
         self.client_key, self.username = client_key, username
-        self.limits, self.counters, self.names = _named_counters(int(self.now), client_key, username)
+        self.limits, self.counters, self.names = _rate_counters(int(self.now), *_key_and_account(client_key, username))
 
     @property
     def account_template(self):
         """The account's counter name with "{tag}" for the account (OAuth 1.0a: known from the token's
         snapshot), or None without an account limit."""
-        return _account_template(int(self.now))
+        names = _rate_counters(int(self.now), None, "{tag}")[2]
+        return names[0] if names else None
 
     def read_from(self, request, found, *, username):
         """Note the counts for the throttle, when every counter of this request was read."""
         if username == self.username:  # Basic: the names read are the ones wanted
             limits, counters = self.limits, self.counters
         else:
-            limits, counters, _ = _named_counters(int(self.now), self.client_key, username)
+            limits, counters, _ = _rate_counters(int(self.now), *_key_and_account(self.client_key, username))
         if all(name in self.names or name in found for name, _ in counters):
             request.rate_read = (self.now, limits, counters, [int(found.get(name) or 0) + 1 for name, _ in counters])
 
@@ -108,26 +109,18 @@ def _counter_names(now, limits):
 
 
 @per_second
-def _named_counters(second, client_key, username):
-    """(limits, [(counter name, period)], [counter name]) for a client key and an account (None: none)
-    in this second, as tuples: the same ones serve every request that names them within the second."""
-    limits = tuple(_limits_for({"client_key": client_key_name(client_key),
-                                "account": account_name(username) if username else None}))
+def _rate_counters(second, client_key_id, account_id):
+    """(limits, ((counter name, period), ...), (counter name, ...)) in this second for a client key and an
+    account as counters name them (`_key_and_account`, or a tag's parts such as "{2}"; None: not counted),
+    as tuples: the same ones serve every request that names them within the second."""
+    limits = tuple(_limits_for({"client_key": client_key_id, "account": account_id}))
     counters = tuple(_counter_names(second, limits))
     return limits, counters, tuple(name for name, _ in counters)
 
 
-@per_second
-def _named_parts(second, client_key_part, account_part):
-    """`TaggedRateCounts`' counter names in this second, with the tag's parts for the key and the account."""
-    limits = _limits_for({"client_key": client_key_part, "account": account_part})
-    return tuple(name for name, _ in _counter_names(second, limits))
-
-
-@per_second
-def _account_template(second):
-    account_limits = list(_limits_for({"account": "{tag}"}))
-    return _counter_names(second, account_limits)[0][0] if account_limits else None
+def _key_and_account(client_key, username):
+    """A client key's and an account's names in counters (no account without a username)."""
+    return client_key_name(client_key), account_name(username) if username else None
 
 
 def _limits_for(identities):
@@ -170,7 +163,7 @@ class TaggedRateCounts(RateCounts):
     def __init__(self, *, client_key_part, account_part):
         self.now = time.time()
         self.client_key = self.username = None
-        self.names = _named_parts(int(self.now), client_key_part, account_part)
+        self.names = _rate_counters(int(self.now), client_key_part, account_part)[2]
 
     def read_from(self, request, found, *, username, client_key=None, names=None):
         self.client_key = client_key
