@@ -22,3 +22,15 @@ def account_name(username):
 def client_key_name(client_key):
     """A client key's name in shared counters: a digest, as the key a caller sent may be anything."""
     return counter_digest(client_key)
+
+
+def client_tag(client_key):
+    """The hash tag of what is kept per client key (its snapshot, its nonces, its rate counter): one
+    Redis Cluster slot holds them, so a signed request's read and nonce claim go to one node."""
+    return f"c:{client_key_name(client_key)}"
+
+
+def account_tag(username):
+    """The hash tag of what is kept per account (its rate counter, its failed sign-ins, its remembered
+    password check): one slot."""
+    return f"u:{account_name(username)}"

@@ -18,7 +18,9 @@ from types import MappingProxyType
 
 from django.conf import settings
 
-from access.shared_state import counters_claim, counters_release, fetch, noted_members
+from access.credentials import account_tag
+from access.store.counters import counters_claim, counters_release, noted_members
+from access.store.reads import fetch
 from access.windows import Window, counter_digest, per_second
 
 
@@ -27,13 +29,13 @@ def _window(now=None):
 
 
 def _username_names(username, window):
-    """The username-wide counter and the set of addresses its failures came from."""
-    user = counter_digest(username)
-    return f"failed-login:user:{user}:{window.number}", f"failed-login:addresses:{user}:{window.number}"
+    """The username-wide counter and the set of addresses its failures came from (in the account's slot)."""
+    tag = account_tag(username)
+    return f"failed-login:user:{{{tag}}}:{window.number}", f"failed-login:addresses:{{{tag}}}:{window.number}"
 
 
 def _pair_name(username, address, window):
-    return f"failed-login:pair:{counter_digest(username)}:{counter_digest(address)}:{window.number}"
+    return f"failed-login:pair:{{{account_tag(username)}}}:{counter_digest(address)}:{window.number}"
 
 
 class FailedLoginCounters:
@@ -75,7 +77,7 @@ def _counters_of(second, username, address):
     user_name, addresses_name = _username_names(username, window)
     return window, addresses_name, MappingProxyType({
         _pair_name(username, address, window): settings.FAILED_LOGIN_LIMIT_PER_USERNAME,
-        f"failed-login:ip:{counter_digest(address)}:{window.number}": settings.FAILED_LOGIN_LIMIT_PER_IP,
+        f"failed-login:ip:{{a:{counter_digest(address)}}}:{window.number}": settings.FAILED_LOGIN_LIMIT_PER_IP,
         user_name: settings.FAILED_LOGIN_CEILING_PER_USERNAME,
     })
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from access.shared_state import counters_forget
+from access.store.counters import counters_forget
 from accounts.failed_logins import failed_login_names_of, failed_logins_of
 from accounts.models import AccountState, AccountStateChange, ApiAccount, BalanceEntry
 from accounts.policy import account_state

@@ -2,7 +2,8 @@
 workers in the shared store, in fixed windows; the address is the one client-address rule's."""
 from django.conf import settings
 
-from access.shared_state import counters_claim, fetch
+from access.store.counters import counters_claim
+from access.store.reads import fetch
 from access.windows import Window, counter_digest, rate_parts
 
 

@@ -13,8 +13,10 @@ from django.utils.crypto import constant_time_compare
 from django.views.decorators.debug import sensitive_variables
 
 from access.client_address import client_address
+from access.credentials import account_tag
 from access.refusals import TooManyFailedAttempts
-from access.shared_state import discard, fetch, remember
+from access.store.reads import fetch
+from access.store.remembered import discard, remember
 from accounts.failed_logins import FailedLoginCounters
 
 KEY_SALT = "accounts.verified_passwords"
@@ -59,7 +61,7 @@ class PasswordCheck:
     def __init__(self, request, username, password):
         self.request, self.username, self._password = request, username, password
         digest = _keyed_digest(f"{username}\0{password}")
-        self.key = f"basic-verified:{digest}"
+        self.key = f"basic-verified:{{{account_tag(username)}}}:{digest}"  # in the account's slot
         self.counters = FailedLoginCounters(username, client_address(request))
         self.remembered_names = [self.key]
         self.counter_names = list(self.counters.limits)

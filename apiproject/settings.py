@@ -52,8 +52,6 @@ MIDDLEWARE = [
     "apiproject.content_security.ContentSecurityPolicyMiddleware",
     # Before anything reads the request: one Django cannot read (Host, field count, body size) is refused.
     "apiproject.request_shape.RequestShapeMiddleware",
-    # The API schemes' reads of the shared store start here, and are answered while the rest runs.
-    "apiv2.early_reads.EarlyReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -19,7 +19,7 @@ from django.http.multipartparser import MultiPartParserError
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from access.refusals import Refusal, SharedStateUnavailable
+from access.refusals import InsufficientScope, Refusal, SharedStateUnavailable
 from apiv2.errors import ApiError
 
 logger = logging.getLogger("django.request")
@@ -142,9 +142,11 @@ def _challenges(view, request):
 
 def _refusal_challenge(request, refusal):
     """The words of the scheme that authenticated the request on a refusal after it (a Bearer 403 for a
-    missing scope carries RFC 6750's `insufficient_scope`); read without authenticating again."""
-    authenticator = getattr(request, "_authenticator", None)
-    words = getattr(authenticator, "refusal_challenge", None)
+    missing scope carries RFC 6750's `insufficient_scope`). Only for a scope refusal, which comes after
+    authentication: asking DRF which scheme took the request never authenticates again then."""
+    if not isinstance(refusal, InsufficientScope):
+        return ""
+    words = getattr(request.successful_authenticator, "refusal_challenge", None)
     return words(request, refusal) if words is not None else ""
 
 

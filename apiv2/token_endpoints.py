@@ -21,7 +21,7 @@ class TokenEndpointView(RateLimitHeadersMixin, APIView):
     throttle_classes = []  # counted once the client is verified: see `throttle_client_key`
 
     def post(self, request):
-        oauth_request = bridge.read(request._request)
+        oauth_request = bridge.read(request)
         if oauth_request is None:
             raise MalformedRequest(MISSING)
         body = self.issue(request, oauth_request)

@@ -12,12 +12,12 @@ import hmac
 
 from access.client_address import client_address
 from access.refusals import InvalidCredentials, MalformedRequest, refuse_if
-from access.shared_state import nonce_claim
+from access.store.nonces import nonce_claim
 from apiv2.oauth2_errors import no_store_response, oauth2_error_response
 from apiv2.schemes.oauth1 import CHALLENGE, oauth1_gate
 from apiv2.throttling import throttle_client_key
 from consumers.oauth1 import bridge
-from consumers.oauth1.nonces import REPLAYED
+from consumers.oauth1.nonces import claim_refusal
 from consumers.oauth2.exchange import ACCESS_TOKEN_TYPE, GRANT_TYPE, oauth1_access_token_exchange
 
 UNSIGNED = ("The token exchange is signed with OAuth 1.0a by the client and the access token it "
@@ -75,8 +75,7 @@ def _verified(request):
         raise InvalidCredentials(UNSIGNED)
     replay_guard = bridge.check_resource_request(oauth_request)
     consumer, access_token = bridge.verify_resource_request(oauth_request)
-    if not nonce_claim(*replay_guard):
-        raise InvalidCredentials(REPLAYED)
+    refuse_if(claim_refusal(nonce_claim(replay_guard)))
     return consumer, access_token, oauth_request
 
 

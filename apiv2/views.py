@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from access.shared_state import reachable
+from access.store.health import reachable
 from accounts.policy import account_state
 from apiv2.exceptions import error_body
 from apiv2.models import Product

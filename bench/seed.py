@@ -70,7 +70,7 @@ def seed_bearer_token(consumer, user):
 
 
 def seed_large(consumer, user):
-    from access.shared_state import nonces_load
+    from access.store.nonces import ReplayGuard, nonces_load
     from consumers.oauth1.models import AccessToken
 
     secret = "x" * 40  # the same for every filler token: only the rows' number matters here
@@ -81,7 +81,8 @@ def seed_large(consumer, user):
             for _ in range(start, min(start + BATCH, LARGE_TOKENS))
         )
     for _ in range(0, LARGE_NONCES, BATCH):
-        nonces_load("oauth1-nonce", (secrets.token_hex(32) for _ in range(BATCH)), 3600)
+        nonces_load(ReplayGuard(kind="oauth1-nonce", group=f"c:{secrets.token_hex(16)}", digest=secrets.token_hex(32),
+                                seconds=3600, timestamp=0) for _ in range(BATCH))
     settle()
 
 

@@ -4,7 +4,7 @@ from django.db.models import F
 from access.storable import storable
 from accounts.policy import attach_loaded_state
 from accounts.verified_passwords import fingerprint_of_hash
-from consumers.lookup_cache import CONSUMER, UNKNOWN, remember, remembered, remembered_in
+from consumers.lookup_cache import CONSUMER, remember, remembered, remembered_in, row_data, row_from
 from consumers.models import Consumer
 
 
@@ -14,10 +14,8 @@ def consumer_get_by_key(client_key, found=None):
     holding `snapshot_key(CONSUMER, client_key)`."""
     if not client_key:
         return None
-    consumer = remembered((CONSUMER, client_key))[0] if found is None else remembered_in(found, CONSUMER, client_key)
-    if consumer is None:
-        consumer = consumer_load(client_key)
-    return None if consumer == UNKNOWN else consumer
+    data = remembered((CONSUMER, client_key))[0] if found is None else remembered_in(found, CONSUMER, client_key)
+    return consumer_load(client_key) if data is None else consumer_from_snapshot(data)
 
 
 def consumer_load(client_key):
@@ -25,8 +23,20 @@ def consumer_load(client_key):
     consumer = consumer_queryset().filter(client_id=client_key).first() if storable(client_key) else None
     if consumer is not None:
         consumer_prepare(consumer)
-    remember(CONSUMER, client_key, consumer)
+        remember(CONSUMER, client_key, consumer_snapshot(consumer))
     return consumer
+
+
+# A client's snapshot: its columns, and its owner with the owner's account state and password fingerprint.
+OWNER = {"user": (("loaded_api_state", "password_fingerprint"), None)}
+
+
+def consumer_snapshot(consumer):
+    return row_data(consumer, related=OWNER)
+
+
+def consumer_from_snapshot(data):
+    return row_from(Consumer, data)
 
 
 def consumer_queryset():

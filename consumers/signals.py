@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from oauth2_provider.models import get_access_token_model
 from oauth2_provider.settings import oauth2_settings
 
-from access.shared_state import redis_in_use
+from access.store.connection import in_use as redis_in_use
 from accounts.models import ApiAccount
 from consumers.lookup_cache import ACCESS_TOKEN, BEARER_TOKEN, CONSUMER, forget, forget_digests
 from consumers.models import Consumer

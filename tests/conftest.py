@@ -1,12 +1,12 @@
 """Fixtures shared by every test. The database and the cache are real (see apiproject/settings_test)."""
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 
-from access.shared_state import fetch
+from access.store.health import reachable
 from tests import factories
 from tests.oauth2.helpers import client_auth as oauth2_client_auth
+from tests.redis_commands import store_client, stored_keys
 
 pytest_plugins = ["tests.concurrency"]  # `store`: each concurrency case on Redis and on the database
 
@@ -18,21 +18,17 @@ def _backing_services_reachable(django_db_setup, django_db_blocker):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         if settings.REDIS_URL:
-            cache.set("reachability-probe", "1", 5)
-            assert cache.get("reachability-probe") == "1", f"Redis at {settings.REDIS_URL} did not answer"
+            assert reachable(), f"Redis at {settings.REDIS_URL} did not answer"
 
 
 @pytest.fixture(autouse=True)
 def _fresh_shared_cache():
     """The database cache is rolled back with each test; this run's keys in Redis are deleted by hand
-    (not FLUSHDB: another run may share the Redis database), after the increments the last test's
-    requests still owe are sent (`counters_add_later`), so they cannot land in this test's counts."""
+    (not FLUSHDB: another run may share the Redis database)."""
     if settings.REDIS_URL:
-        fetch()
-        client = cache._cache.get_client(write=True)
-        stale = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
-        if stale:
-            client.delete(*stale)
+        client = store_client()
+        for key in stored_keys("*"):
+            client.delete(key)
     yield
 
 

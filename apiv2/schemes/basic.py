@@ -1,4 +1,5 @@
-"""HTTP Basic plus a client key, for a developer's own account, checked in CONTRACT.md's order.
+"""HTTP Basic plus a client key, for a developer's own account, checked in the contract's order
+(docs/contract.md, "HTTP Basic").
 
 key present (400) -> credentials valid (401) -> the gate: key known and active (403), key owned by
 the authenticated account (403), account state (403). Scope is the view's (`apiv2.permissions`).
@@ -10,10 +11,9 @@ from django.views.decorators.debug import sensitive_variables
 
 from access.credentials import ApiCredentials
 from access.refusals import ClientKeyMissing, InvalidCredentials, refuse_if
-from access.shared_state import fetch_start
+from access.store.reads import fetch
 from accounts.verified_passwords import PasswordCheck
 from apiv2.schemes import Scheme, authorization_words
-from apiv2.throttling import RateCounts
 from consumers.gate import BASIC, gate
 from consumers.lookup_cache import CONSUMER, snapshot_key
 from consumers.selectors import consumer_get_by_key
@@ -48,7 +48,7 @@ class ClientKeyBasicAuthentication(Scheme):
     challenge = 'Basic realm="api", charset="UTF-8"'
 
     @sensitive_variables("words", "password")
-    def begin(self, request):
+    def credentials(self, request):
         words = authorization_words(request)
         if not words or words[0].lower() != "basic":
             return None
@@ -56,26 +56,16 @@ class ClientKeyBasicAuthentication(Scheme):
         if not client_key:
             raise ClientKeyMissing()
         username, password = parse_basic_credentials(words)
-        # The key's snapshot, the remembered password, the failed-login and the rate counters in one
-        # round trip (a warm request's only one); the key first (it is needed anyway) so a remembered
-        # password costs no query. The answers still come in the contract's order.
+        # The key's snapshot, the remembered password and the failed-login counters in one round trip;
+        # the key first (it is needed anyway) so a remembered password costs no query. The answers
+        # still come in the contract's order.
         check = PasswordCheck(request, username, password)
-        rate = RateCounts(client_key=client_key, username=username)
-        read = fetch_start(snapshots=[snapshot_key(CONSUMER, client_key)], remembered=check.remembered_names,
-                           counters=[*check.counter_names, *rate.names])
-        return client_key, check, rate, read
-
-    def credentials(self, request):
-        begun = self.begun(request)
-        if begun is None:
-            return None
-        client_key, check, rate, read = begun
-        found = read.found()
+        found = fetch(snapshots=[snapshot_key(CONSUMER, client_key)], remembered=check.remembered_names,
+                      counters=check.counter_names)
         consumer = consumer_get_by_key(client_key, found=found)
         user = check.verified_user(found, likely_user=consumer.user if consumer else None)
         if user is None:
             raise InvalidCredentials()
         refuse_if(gate(client=consumer, user=user, scheme=BASIC))
-        rate.read_from(request, found, username=user.get_username())
         consumer_mark_used(consumer=consumer)
         return user, ApiCredentials(scheme=BASIC, consumer=consumer, scopes=tuple(consumer.scope_list))

@@ -1,9 +1,9 @@
 """OAuth 2.0 Bearer tokens on `/v2` (RFC 6750 §2.1, the `Authorization` header): the token's user (or,
 for client credentials, the client's owner), through the token's client, with the token's scopes.
 
-Read the header -> the token (known, not expired; revoked tokens are deleted, so unknown) from one
-round trip to the shared store, which also reads the client and the rate counts -> the gate -> the
-credentials record. RFC 6750 §3's details ride on our answers: a 401 for a Bearer token says
+Read the header -> the token (known, not expired; revoked tokens are deleted, so unknown) from its
+snapshot in the shared store (then its client's), or one query -> the gate -> the credentials record.
+RFC 6750 §3's details ride on our answers: a 401 for a Bearer token says
 `error="invalid_token"`, a missing scope `error="insufficient_scope"` with the scope.
 """
 import re
@@ -12,18 +12,10 @@ from django.views.decorators.debug import sensitive_variables
 
 from access.credentials import ApiCredentials
 from access.refusals import InsufficientScope, InvalidCredentials, refuse_if
-from access.shared_state import fetch_by_tag
+from access.store.reads import fetch
 from apiv2.schemes import Scheme, authorization_words
-from apiv2.throttling import TaggedRateCounts
 from consumers.gate import OAUTH2, gate
-from consumers.oauth2.bearer_tokens import (
-    ACCOUNT,
-    CLIENT_KEY_NAME,
-    CONSUMER_BY_TAG,
-    acting_user,
-    bearer_credentials,
-    bearer_snapshot_name,
-)
+from consumers.oauth2.bearer_tokens import acting_user, bearer_credentials, bearer_snapshot_name
 from consumers.services import consumer_mark_used
 
 REALM = 'Bearer realm="api"'
@@ -55,18 +47,11 @@ class OAuth2Authentication(Scheme):
             return None
         if not token:
             raise InvalidCredentials()
-        snapshot_name = bearer_snapshot_name(token)
-        rate = TaggedRateCounts(client_key_part=CLIENT_KEY_NAME, account_part=ACCOUNT)
-        found, names = fetch_by_tag(snapshot=snapshot_name, tagged_snapshots=[CONSUMER_BY_TAG],
-                                    tagged_counters=rate.names)
-        consumer, access_token = bearer_credentials(token, found=found, names=names)
+        consumer, access_token = bearer_credentials(token, found=fetch(snapshots=[bearer_snapshot_name(token)]))
         if access_token is None:
             raise InvalidCredentials()
         user = acting_user(consumer, access_token)
         refuse_if(gate(client=consumer, user=user, scheme=OAUTH2))
-        if names:  # else (cold, or no Redis) the throttle reads and counts them itself
-            rate.read_from(request, found, username=user.get_username(), client_key=consumer.client_id,
-                           names=names)
         consumer_mark_used(consumer=consumer)
         credentials = ApiCredentials(scheme=OAUTH2, consumer=consumer, scopes=tuple(access_token.scopes),
                                      token=access_token)

@@ -1,14 +1,16 @@
 """OAuth 1.0a's replay rule: a timestamp within the window, and each nonce accepted once per consumer
 key, token and timestamp, everywhere.
 
-The claim is one atomic step in the shared store (`access.shared_state.nonce_claim`), so two workers can
-never both accept a nonce; a store that cannot be reached refuses the request (503).
+The claim is one atomic step in the shared store (`access.store.nonces`), so two workers can never both
+accept a nonce; a store that cannot be reached refuses the request (503), and a request signed before
+the store last lost its memory (a Redis restart or failover) is refused rather than replayable.
 """
 import hashlib
 import time
 
+from access.credentials import client_tag
 from access.refusals import InvalidCredentials
-from access.shared_state import nonce_claim
+from access.store.nonces import FRESH, REPLAYED as CLAIMED_BEFORE, ReplayGuard, nonce_claim
 
 WINDOW_SECONDS = 600  # timestamps more than 10 minutes from our clock are refused
 # Kept a little past the window so a host whose clock runs slightly behind cannot accept a replay.
@@ -16,6 +18,7 @@ CLOCK_SKEW_SECONDS = 60
 
 STALE = "The timestamp is more than 10 minutes away from the server's clock."
 REPLAYED = "This nonce was already used."
+FORGOTTEN = "The timestamp is older than the server's record of used nonces; sign the request again."
 KIND = "oauth1-nonce"
 
 
@@ -43,13 +46,22 @@ def nonce_record(*, consumer_key, token, timestamp, nonce):
     Called once the signature is known good, so only holders of a client's secret can add nonces:
     strangers with made-up keys cannot grow the store.
     """
-    return None if nonce_claim(*replay_guard(consumer_key=consumer_key, token=token, timestamp=timestamp,
-                                             nonce=nonce)) else InvalidCredentials(REPLAYED)
+    return claim_refusal(nonce_claim(replay_guard(consumer_key=consumer_key, token=token, timestamp=timestamp,
+                                                  nonce=nonce)))
+
+
+def claim_refusal(outcome):
+    """None for a fresh nonce, else the refusal of a claim's outcome (`access.store.nonces`)."""
+    if outcome == FRESH:
+        return None
+    return InvalidCredentials(REPLAYED if outcome == CLAIMED_BEFORE else FORGOTTEN)
 
 
 def replay_guard(*, consumer_key, token, timestamp, nonce):
-    """(kind, digest, seconds to keep it) under which the store claims this nonce: unique per consumer
-    key, token and timestamp, kept until its timestamp can no longer pass the window check."""
+    """The `ReplayGuard` under which the store claims this nonce: unique per consumer key, token and
+    timestamp, kept with the client's other state (its hash tag) until its timestamp can no longer pass
+    the window check."""
     stamp = int(timestamp)
     digest = hashlib.sha256("\n".join((consumer_key, token or "", str(stamp), nonce)).encode()).hexdigest()
-    return KIND, digest, int(stamp + WINDOW_SECONDS + CLOCK_SKEW_SECONDS - time.time()) + 1
+    return ReplayGuard(kind=KIND, group=client_tag(consumer_key), digest=digest, timestamp=stamp,
+                       seconds=int(stamp + WINDOW_SECONDS + CLOCK_SKEW_SECONDS - time.time()) + 1)

@@ -1,13 +1,21 @@
 """Reads of OAuth 1.0a tokens. Each returns only tokens that may still be used, or None."""
 from django.db.models import F
 
-from access.credentials import account_name
-from access.shared_state import redis_in_use
 from access.storable import storable
+from access.store.connection import in_use as redis_in_use
 from accounts.policy import attach_loaded_state
-from consumers.lookup_cache import ACCESS_TOKEN, CONSUMER, UNKNOWN, remember, remembered, remembered_in, snapshot_key
+from consumers.lookup_cache import (
+    ACCESS_TOKEN,
+    CONSUMER,
+    remember,
+    remembered,
+    remembered_in,
+    row_data,
+    row_from,
+    snapshot_key,
+)
 from consumers.oauth1.models import AccessToken, RequestToken
-from consumers.selectors import consumer_load, consumer_prepare, owner_columns
+from consumers.selectors import consumer_from_snapshot, consumer_load, consumer_prepare, owner_columns
 
 
 def request_token_get(*, consumer_key, key):
@@ -42,15 +50,13 @@ def request_token_get_for_authorization(key):
 def access_token_get(*, consumer_key, key):
     """A live access token of the client with `consumer_key`, with its user and the user's account
     state: from the shared cache or in one query."""
-    (token,) = remembered((ACCESS_TOKEN, key))
-    if token is None:
-        token = _access_token_load(key)
-    return _of_client(token, consumer_key)
+    (data,) = remembered((ACCESS_TOKEN, key))
+    return _of_client(_access_token_load(key) if data is None else access_token_from_snapshot(data), consumer_key)
 
 
 def resource_snapshot_names(*, consumer_key, token_key):
     """The names under which `resource_credentials` finds its snapshots, for a caller that reads them
-    itself along with its own (`found`); the token's snapshot carries its account's name as its tag."""
+    itself along with its own (`found`)."""
     return [snapshot_key(CONSUMER, consumer_key), snapshot_key(ACCESS_TOKEN, token_key)]
 
 
@@ -68,11 +74,12 @@ def resource_credentials(*, consumer_key, token_key, found=None):
         else:
             consumer = remembered_in(found, CONSUMER, consumer_key)
             token = remembered_in(found, ACCESS_TOKEN, token_key)
-        token = _of_client(_access_token_load(token_key) if token is None else token, consumer_key)
+        token = _of_client(_access_token_load(token_key) if token is None else access_token_from_snapshot(token),
+                           consumer_key)
         if token is None:
             return None, None
-        consumer = consumer_load(consumer_key) if consumer is None else consumer
-        if consumer == UNKNOWN:
+        consumer = consumer_load(consumer_key) if consumer is None else consumer_from_snapshot(consumer)
+        if consumer is None:
             return None, None
     elif not (storable(consumer_key) and storable(token_key)):
         return None, None
@@ -113,12 +120,24 @@ def _access_token_load(key):
     token = _access_token_queryset().filter(key=key).first() if storable(key) else None
     if token is not None:
         _access_token_prepare(token)
-    remember(ACCESS_TOKEN, key, token, tag=account_name(token.user.get_username()) if token is not None else "")
+        remember(ACCESS_TOKEN, key, access_token_snapshot(token))
     return token
 
 
+# A token's snapshot: its columns, its client's key, and its user with the user's account state.
+TOKEN_USER = {"user": (("loaded_api_state",), None)}
+
+
+def access_token_snapshot(token):
+    return row_data(token, attributes=("consumer_key",), related=TOKEN_USER)
+
+
+def access_token_from_snapshot(data):
+    return row_from(AccessToken, data)
+
+
 def _of_client(token, consumer_key):
-    if token is None or token == UNKNOWN or token.consumer_key != consumer_key:
+    if token is None or token.consumer_key != consumer_key:
         return None
     return token
 

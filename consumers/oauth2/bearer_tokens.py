@@ -1,36 +1,33 @@
 """Reads of OAuth 2.0 access tokens for `/v2` (Bearer): the token, its client and the user it acts for,
-from one round trip to the shared store when warm, else in one query.
+from the shared store when warm (the token's snapshot, then its client's), else in one query.
 
-A token's snapshot is a `BearerToken` (no token text: it is named by the token's SHA-256, as
-django-oauth-toolkit's `token_checksum` is) tagged with what the same round trip reads next: the
-client's snapshot and the rate counters of the client key and of the account (`BEARER_TAG`).
-Forgotten by `consumers.signals` when the token is deleted (django-oauth-toolkit revokes by
-deleting), its client or its user changes.
+A token's snapshot is a `BearerToken` as plain data (no token text: it is named by the token's SHA-256,
+as django-oauth-toolkit's `token_checksum` is). Forgotten by `consumers.signals` when the token is
+deleted (django-oauth-toolkit revokes by deleting), its client or its user changes.
 """
 import hmac
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
 
-from access.credentials import account_name, client_key_name
 from accounts.policy import attach_loaded_state
 from consumers.lookup_cache import (
     BEARER_TOKEN,
     CONSUMER,
-    UNKNOWN,
     key_digest,
     remember,
     remember_digest,
+    row_data,
+    row_from,
     snapshot_key_of_digest,
 )
-from consumers.selectors import consumer_load, consumer_prepare, owner_columns
+from consumers.selectors import consumer_get_by_key, consumer_prepare, consumer_snapshot, owner_columns
 
-# The parts of a token snapshot's tag, as `access.shared_state.fetch_by_tag` names them: the client's
-# snapshot digest, the client key's and the account's names in the counters.
-CLIENT_DIGEST, CLIENT_KEY_NAME, ACCOUNT = "{1}", "{2}", "{3}"
-CONSUMER_BY_TAG = snapshot_key_of_digest(CONSUMER, CLIENT_DIGEST)
+USER = ("loaded_api_state",)
 
 
 @dataclass(frozen=True)
@@ -52,26 +49,37 @@ class BearerToken:
     def expired(self, now=None):
         return self.expires <= (now or timezone.now())
 
+    def snapshot(self):
+        return {"pk": self.pk, "checksum": self.checksum, "client_key": self.client_key,
+                "user": None if self.user is None else row_data(self.user, attributes=USER),
+                "scopes": list(self.scopes), "expires": self.expires.isoformat()}
+
+    @classmethod
+    def from_snapshot(cls, data):
+        user = None if data["user"] is None else row_from(get_user_model(), data["user"])
+        return cls(pk=data["pk"], checksum=data["checksum"], client_key=data["client_key"], user=user,
+                   scopes=tuple(data["scopes"]), expires=datetime.fromisoformat(data["expires"]))
+
 
 def bearer_snapshot_name(token):
     """The name of the token's snapshot; its digest is what the database is searched by."""
     return snapshot_key_of_digest(BEARER_TOKEN, key_digest(token))
 
 
-def bearer_credentials(token, *, found=None, names=None):
+def bearer_credentials(token, *, found=None):
     """(client, `BearerToken`) for a Bearer token that is known and not expired, else (None, None):
-    from what the caller read with `fetch_by_tag` (`found`, `names`), or from one query, remembering
-    a token found (an unknown one costs the query each time: see `lookup_cache.UNKNOWN`)."""
+    the token from what the caller read (`found`, holding `bearer_snapshot_name(token)`) or from one
+    query, remembering a token found (an unknown one costs the query each time: see
+    `lookup_cache.UNKNOWN`); its client from its own snapshot or query."""
     digest = key_digest(token)
-    snapshot = (found or {}).get(snapshot_key_of_digest(BEARER_TOKEN, digest))
-    if snapshot is None:
+    data = (found or {}).get(snapshot_key_of_digest(BEARER_TOKEN, digest))
+    if data is None:
         return _load(digest)
-    if snapshot == UNKNOWN or not hmac.compare_digest(snapshot.checksum, digest) or snapshot.expired():
+    snapshot = BearerToken.from_snapshot(data)
+    if not hmac.compare_digest(snapshot.checksum, digest) or snapshot.expired():
         return None, None
-    consumer = (found or {}).get((names or {}).get(CONSUMER_BY_TAG, ""))
+    consumer = consumer_get_by_key(snapshot.client_key)
     if consumer is None:
-        consumer = consumer_load(snapshot.client_key)
-    if consumer is None or consumer == UNKNOWN:
         return None, None
     return consumer, snapshot
 
@@ -98,10 +106,8 @@ def _load(digest):
         attach_loaded_state(user, access_token.user_state)
     token = BearerToken(pk=access_token.pk, checksum=access_token.token_checksum, client_key=consumer.client_id,
                         user=user, scopes=tuple(access_token.scope.split()), expires=access_token.expires)
-    remember(CONSUMER, consumer.client_id, consumer)
-    account = account_name(acting_user(consumer, token).get_username())
-    tag = f"{key_digest(consumer.client_id)},{client_key_name(consumer.client_id)},{account}"
-    remember_digest(BEARER_TOKEN, digest, token, tag=tag)
+    remember(CONSUMER, consumer.client_id, consumer_snapshot(consumer))
+    remember_digest(BEARER_TOKEN, digest, token.snapshot())
     if not hmac.compare_digest(access_token.token_checksum, digest) or token.expired():
         return None, None
     return consumer, token

@@ -6,7 +6,7 @@ failed-login limits do for passwords. The address is the one client-address rule
 a try claims its place before the code is looked up (check and count in one atomic step, so that
 concurrent guesses cannot pass a limit together) and gives it back when the code was right.
 """
-from access.shared_state import counters_claim, counters_release
+from access.store.counters import counters_claim, counters_release
 from access.windows import Window, counter_digest
 
 WINDOW_SECONDS = 15 * 60

@@ -4,7 +4,7 @@ import time
 import pytest
 import requests
 
-from access.shared_state import fetch
+from access.store.reads import fetch
 from tests.factories import basic_header, make_consumer
 from tests.servers import gunicorn_server
 

@@ -3,18 +3,17 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
 
 from consumers.lookup_cache import ACCESS_TOKEN, CONSUMER, snapshot_key
 from tests import factories
 from tests.oauth1.signing import signed_send
+from tests.redis_commands import store_key, stored_keys
 
 pytestmark = pytest.mark.skipif(not django_settings.REDIS_URL, reason="snapshots are kept in Redis only")
 
 
 def stored_snapshots():
-    client = cache._cache.get_client()
-    return [name.decode() for name in client.scan_iter(match=cache.make_key("*-snapshot:*"), count=1000)]
+    return stored_keys("*-snapshot:*")
 
 
 @pytest.mark.django_db
@@ -45,5 +44,5 @@ def test_a_real_keys_snapshot_is_still_kept(api, aladdin_key, client, app, alice
     assert api.get("/v2").status_code == 200
     assert signed_send(client, "GET", "/v2", app, token=alice_token).status_code == 200
     kept = set(stored_snapshots())
-    assert cache.make_key(snapshot_key(CONSUMER, aladdin_key.client_key)) in kept
-    assert cache.make_key(snapshot_key(ACCESS_TOKEN, alice_token.key)) in kept
+    assert store_key(snapshot_key(CONSUMER, aladdin_key.client_key)) in kept
+    assert store_key(snapshot_key(ACCESS_TOKEN, alice_token.key)) in kept

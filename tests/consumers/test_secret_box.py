@@ -6,7 +6,6 @@ import pytest
 from cryptography.fernet import Fernet
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from oauthlib.oauth1 import SIGNATURE_PLAINTEXT
@@ -17,6 +16,7 @@ from consumers.oauth1.models import AccessToken, RequestToken
 from consumers.secret_box import PREFIX, SecretDecryptionError, store_as_is, unseal
 from tests.factories import make_access_token, make_consumer, make_request_token, make_user
 from tests.oauth1.signing import signed_send
+from tests.redis_commands import store_client, store_key
 
 COLUMNS = {
     Consumer: "client_secret",
@@ -151,10 +151,10 @@ def test_the_snapshots_in_redis_hold_no_plaintext_secret(client, stored):
     consumer, _, access_token = stored
     for _ in range(2):  # the first use marks the rows used, which forgets the snapshots
         assert _signed_get(client, consumer, access_token).status_code == 200
-    redis = cache._cache.get_client()
+    redis = store_client()
     for kind, key, secret in [(CONSUMER, consumer.client_key, consumer.client_secret),
                               (ACCESS_TOKEN, access_token.key, access_token.secret)]:
-        raw = redis.get(cache.make_key(snapshot_key(kind, key)))
+        raw = redis.get(store_key(snapshot_key(kind, key)))
         assert raw is not None and secret.encode() not in raw
 
 

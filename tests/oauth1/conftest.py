@@ -13,5 +13,5 @@ def http_cookies(settings):
 def no_random_pruning(monkeypatch):
     """Requests prune expired rows at random (1 in 100); here that would only make query counts
     flaky. Pruning itself is tested through `manage.py prune_expired`."""
-    monkeypatch.setattr("access.shared_state.PRUNE_PROBABILITY", 0)
+    monkeypatch.setattr("access.store.nonces.PRUNE_PROBABILITY", 0)
     monkeypatch.setattr("consumers.oauth1.services.PRUNE_PROBABILITY", 0)

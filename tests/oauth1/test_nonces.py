@@ -12,7 +12,7 @@ from django.db import connection
 from requests_oauthlib import OAuth1
 
 from access.models import Nonce
-from access.shared_state import nonces_prune
+from access.store.nonces import nonces_prune
 from consumers.oauth1.models import AccessToken
 from consumers.oauth1.nonces import REPLAYED, STALE, nonce_use
 from tests.factories import make_request_token
@@ -134,14 +134,13 @@ def test_unusable_database_store_is_503_json(client, app, alice_token, settings)
 def test_unknown_clients_cannot_grow_the_nonce_store(client, app, alice_token):
     """Nonces are recorded only once a signature is good: made-up keys leave no row behind."""
     from django.conf import settings as django_settings
-    from django.core.cache import cache
 
     from tests.oauth1.signing import signed_send
+    from tests.redis_commands import stored_keys
 
     def stored_nonces():
         if django_settings.REDIS_URL:
-            prefix = django_settings.CACHES["default"]["KEY_PREFIX"]
-            return len(cache._cache.get_client().keys(f"{prefix}:*oauth1-nonce:*"))
+            return len(stored_keys("oauth1-nonce:*"))
         return Nonce.objects.count()
 
     assert signed_send(client, "GET", "/v2/products", app, token=alice_token).status_code == 200

@@ -37,11 +37,9 @@ def test_the_account_budget_spans_basic_and_signed_requests(client, app, alice, 
     assert signed_send(client, "GET", "/v2/products", app, token=alice_token).status_code == 429
 
 
-def test_a_warm_signed_request_reads_its_accounts_count_in_its_one_round_trip(client, app, alice_token, rates,
-                                                                                 settings):
-    """The token's snapshot names the account it acts for; once a worker has seen that name, the account's
-    count travels in the request's one round trip (without it the throttle counts in a second one). Every
-    request is counted all the same, cold or warm."""
+def test_a_warm_signed_request_makes_two_round_trips_and_is_counted(client, app, alice_token, rates, settings):
+    """A warm signed request reads its snapshots and claims its nonce in one round trip, and the throttle
+    counts it in a second; every request is counted, cold or warm."""
     if not settings.REDIS_URL:
         pytest.skip("REDIS_URL is not set: no Redis round trips to count")
     rates(client_key="100/hour", account="4/hour")
@@ -51,7 +49,7 @@ def test_a_warm_signed_request_reads_its_accounts_count_in_its_one_round_trip(cl
             statuses.append(signed_send(client, "GET", "/v2/products", app, token=alice_token).status_code)
         round_trips.append(len(sent))
     assert statuses == [200, 200, 200, 200, 429]
-    assert round_trips[2:4] == [1, 1], round_trips
+    assert round_trips[2:4] == [2, 2], round_trips  # the read with the nonce's claim, then the count
 
 
 def test_a_renamed_account_is_counted_under_its_new_name_at_once(client, app, alice, alice_token, rates):

@@ -7,7 +7,8 @@ on deployments that keep nonces in the database, e.g. every 10 minutes:
 """
 from django.core.management.base import BaseCommand
 
-from access.shared_state import database_cache_prune, nonces_prune
+from access.store.counters import database_cache_prune
+from access.store.nonces import nonces_prune
 from consumers.oauth1.services import request_tokens_prune
 
 
