@@ -1,10 +1,10 @@
 """Fixtures shared by every test. The database and the cache are real (see apiproject/settings_test)."""
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 
 from access.shared_state import fetch
+from access.store.redis_client import ERRORS, make_client
 from tests import factories
 from tests.oauth2.helpers import client_auth as oauth2_client_auth
 
@@ -18,8 +18,13 @@ def _backing_services_reachable(django_db_setup, django_db_blocker):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         if settings.REDIS_URL:
-            cache.set("reachability-probe", "1", 5)
-            assert cache.get("reachability-probe") == "1", f"Redis at {settings.REDIS_URL} did not answer"
+            client = make_client()
+            try:
+                client.ping()
+            except ERRORS as error:
+                pytest.fail(f"Redis at {settings.REDIS_URL} did not answer: {error!r}")
+            finally:
+                client.close()
 
 
 @pytest.fixture(autouse=True)
@@ -29,10 +34,11 @@ def _fresh_shared_cache():
     requests still owe are sent (`counters_add_later`), so they cannot land in this test's counts."""
     if settings.REDIS_URL:
         fetch()
-        client = cache._cache.get_client(write=True)
+        client = make_client()
         stale = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
         if stale:
             client.delete(*stale)
+        client.close()
     yield
 
 

@@ -32,7 +32,8 @@ def test_imports_point_down():
 def test_only_the_shared_store_reads_redis_url():
     readers = {str(path.relative_to(PROJECT)) for _, path in product_modules()
                if "settings.REDIS_URL" in path.read_text()}
-    assert readers == {"access/shared_state.py"}
+    # The store's client module makes the client; shared_state.py still reads it until the store moves there.
+    assert readers <= {"access/store/redis_client.py", "access/shared_state.py"}
 
 
 def test_oauthlib_is_used_through_its_public_api_only():

@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 
+from access.store.redis_client import make_client
 from consumers.lookup_cache import ACCESS_TOKEN, CONSUMER, snapshot_key
 from tests import factories
 from tests.oauth1.signing import signed_send
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.skipif(not django_settings.REDIS_URL, reason="snapshots
 
 
 def stored_snapshots():
-    client = cache._cache.get_client()
+    client = make_client()
     return [name.decode() for name in client.scan_iter(match=cache.make_key("*-snapshot:*"), count=1000)]
 
 

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from oauthlib.oauth1 import SIGNATURE_PLAINTEXT
 
+from access.store.redis_client import make_client
 from consumers.lookup_cache import ACCESS_TOKEN, CONSUMER, forget, snapshot_key
 from consumers.models import Consumer
 from consumers.oauth1.models import AccessToken, RequestToken
@@ -151,7 +152,7 @@ def test_the_snapshots_in_redis_hold_no_plaintext_secret(client, stored):
     consumer, _, access_token = stored
     for _ in range(2):  # the first use marks the rows used, which forgets the snapshots
         assert _signed_get(client, consumer, access_token).status_code == 200
-    redis = cache._cache.get_client()
+    redis = make_client()
     for kind, key, secret in [(CONSUMER, consumer.client_key, consumer.client_secret),
                               (ACCESS_TOKEN, access_token.key, access_token.secret)]:
         raw = redis.get(cache.make_key(snapshot_key(kind, key)))

@@ -134,14 +134,14 @@ def test_unusable_database_store_is_503_json(client, app, alice_token, settings)
 def test_unknown_clients_cannot_grow_the_nonce_store(client, app, alice_token):
     """Nonces are recorded only once a signature is good: made-up keys leave no row behind."""
     from django.conf import settings as django_settings
-    from django.core.cache import cache
 
+    from access.store.redis_client import make_client
     from tests.oauth1.signing import signed_send
 
     def stored_nonces():
         if django_settings.REDIS_URL:
             prefix = django_settings.CACHES["default"]["KEY_PREFIX"]
-            return len(cache._cache.get_client().keys(f"{prefix}:*oauth1-nonce:*"))
+            return len(make_client().keys(f"{prefix}:*oauth1-nonce:*"))
         return Nonce.objects.count()
 
     assert signed_send(client, "GET", "/v2/products", app, token=alice_token).status_code == 200

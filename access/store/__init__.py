@@ -1,0 +1,1 @@
+"""The shared-state store: Redis (one server, Sentinel or Cluster) or the database."""
