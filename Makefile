@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test lint bench install clean chromium interop-clients screenshots nginx stack
+.PHONY: run serve test lint bench install clean chromium interop-clients screenshots nginx redis stack
 
 $(STAMP): requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,16 @@ nginx:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; status=$$?; \
 		if [ -n "$$created" ]; then rm -f /usr/sbin/policy-rc.d; fi; exit $$status )
 
+# Redis from Debian's packages (redis-server, and redis-sentinel for Sentinel), for the topology tests
+# (tests/topologies), which start their own servers, sentinels and clusters on spare ports. As with nginx,
+# the packages must not start the system's services: a policy-rc.d says no while apt runs.
+redis:
+	test -x /usr/bin/redis-sentinel -a -x /usr/bin/redis-server || ( created=; \
+		if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && \
+			chmod +x /usr/sbin/policy-rc.d && created=1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-sentinel; \
+		status=$$?; if [ -n "$$created" ]; then rm -f /usr/sbin/policy-rc.d; fi; exit $$status )
+
 # axe-core for the browser tests' accessibility checks, pinned in package-lock.json.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -60,7 +70,7 @@ $(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package.json $(INTEROP)/p
 	command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm)
 	cd $(INTEROP) && npm ci --no-audit --no-fund --silent
 
-test: $(STAMP) chromium nginx node_modules/.package-lock.json interop-clients
+test: $(STAMP) chromium nginx redis node_modules/.package-lock.json interop-clients
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The deployment for a person to try: nginx with TLS (a local CA in .stack/) in front of two gunicorn instances

@@ -1,4 +1,4 @@
-"""The project's own settings (CONTRACT.md, "Configuration"): one typed object, parsed from the environment.
+"""The project's own settings (docs/contract.md, "Configuration"): one typed object, parsed from the environment.
 
 Every variable is read here once, with its type and default, and every malformed value is reported
 together in one message that names the variable: an operator fixes a deployment from that message
@@ -17,6 +17,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
+from redis import ConnectionPool
 from redis.connection import parse_url as parse_redis_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -33,6 +34,11 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # minute; we accept the spellings its documentation uses and refuse the rest.
 RATE = re.compile(r"([0-9]+)/(s|sec|second|m|min|minute|h|hour|d|day)")
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+REDIS_TOPOLOGIES = ("server", "sentinel", "cluster")
+# host:port, the host a name, an IPv4 address or an IPv6 address in brackets.
+HOST_AND_PORT = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})")
+# SHARED_CACHE_TIMEOUT_SECONDS is the timeout of every call; in the URL they would quietly win over it.
+REDIS_URL_TIMEOUTS = ("socket_timeout", "socket_connect_timeout")
 
 
 class ConfigurationError(ImproperlyConfigured):
@@ -146,10 +152,42 @@ def _database_url(value):
 
 def _redis_url(value):
     try:
-        parse_redis_url(value)
+        options = parse_redis_url(value)
     except Exception:  # noqa: BLE001 - its errors may quote parts of the URL
         raise _Malformed("is not a Redis URL") from None
+    timeouts = [name for name in REDIS_URL_TIMEOUTS if name in options]
+    if timeouts:
+        raise _Malformed(f"must not set {' or '.join(timeouts)} (SHARED_CACHE_TIMEOUT_SECONDS is the timeout)")
+    try:
+        # A connection object is made, not connected: an option redis-py does not take fails here, at
+        # start-up, instead of on the first request.
+        ConnectionPool.from_url(value).make_connection()
+    except TypeError as error:
+        # The message names the option (its value is not in it): "... unexpected keyword argument 'x'".
+        name = re.search(r"'(\w+)'", str(error))
+        raise _Malformed(f"has an option redis-py does not take ({name.group(1) if name else 'unknown'})") from None
+    except Exception:  # noqa: BLE001 - a value redis-py refuses; its errors may quote it
+        raise _Malformed("has an option value redis-py refuses") from None
     return value
+
+
+def _redis_topology(value):
+    if value.lower() not in REDIS_TOPOLOGIES:
+        raise _Malformed(f"must be one of {', '.join(REDIS_TOPOLOGIES)}")
+    return value.lower()
+
+
+def _host_and_port_list(value):
+    """`host:port,host:port` as ((host, port), ...); a bracketed IPv6 address loses its brackets."""
+    addresses = []
+    for item in _comma_list(value):
+        match = HOST_AND_PORT.fullmatch(item)
+        if not match or not 1 <= int(match.group(2)) <= 65535:
+            raise _Malformed(f"has {_shorten(item, 40)!r}, which is not host:port")
+        addresses.append((match.group(1).strip("[]"), int(match.group(2))))
+    if not addresses:
+        raise _Malformed("names no host:port")
+    return tuple(addresses)
 
 
 def _setting(default, parse, expected, *, secret=False):
@@ -176,7 +214,17 @@ class ProjectConfig:
     DATABASE_URL: str = _setting(
         f"sqlite:///{BASE_DIR / 'db.sqlite3'}", _database_url,
         "e.g. postgres://user@host:5432/name or sqlite:////path/to/file", secret=True)
-    REDIS_URL: str = _setting("", _redis_url, "e.g. redis://host:6379/0, or unset", secret=True)
+    REDIS_URL: str = _setting(
+        "", _redis_url, "e.g. redis://host:6379/0 (for sentinel: redis://master-name/0), or unset", secret=True)
+    # How the Redis of REDIS_URL is deployed (`access.store.redis_client`): one server, a master found
+    # through Sentinel (REDIS_URL's host is then the master's service name), or a Cluster (REDIS_URL
+    # names one node; the client finds the rest).
+    REDIS_TOPOLOGY: str = _setting("server", _redis_topology, "server, sentinel or cluster (default server)")
+    REDIS_SENTINELS: tuple[tuple[str, int], ...] = _setting(
+        (), _host_and_port_list, "comma-separated host:port of the sentinels, e.g. s1:26379,s2:26379,s3:26379")
+    # The sentinels' own credentials (their `requirepass` or ACL user), which may differ from the master's.
+    REDIS_SENTINEL_USERNAME: str = _setting("", _text, "the sentinels' ACL user name, or unset")
+    REDIS_SENTINEL_PASSWORD: str = _setting("", _text, "the sentinels' password, or unset", secret=True)
     # Deployments (or test runs) sharing one Redis database keep apart by the prefix of their keys.
     CACHE_KEY_PREFIX: str = _setting(
         "apiplatform", _key_prefix, "letters, digits, '-', '_' or '.' (default apiplatform)")
@@ -249,9 +297,41 @@ class ProjectConfig:
             # Not when DEBUG itself is malformed: the operator may have meant it on.
             problems.append("SECRET_KEY must be set when DEBUG is off (it is unset); expected a long random "
                             "string, e.g. from python -c 'import secrets; print(secrets.token_urlsafe(50))'")
+        if not malformed & {"REDIS_URL", "REDIS_TOPOLOGY", "REDIS_SENTINELS"}:
+            problems.extend(_redis_topology_problems(values))
         if problems:
             raise ConfigurationError(problems)
         return cls(**values)
+
+
+def _redis_topology_problems(values):
+    """What is wrong with REDIS_URL, REDIS_TOPOLOGY and REDIS_SENTINELS together (each alone parsed)."""
+    url, topology = values.get("REDIS_URL", ""), values.get("REDIS_TOPOLOGY", "server")
+    sentinels = values.get("REDIS_SENTINELS", ())
+    if topology != "sentinel" and sentinels:
+        return [f"REDIS_SENTINELS is set but REDIS_TOPOLOGY is {topology}; expected REDIS_TOPOLOGY=sentinel, "
+                "or REDIS_SENTINELS unset"]
+    if topology == "server":
+        return []
+    if not url:
+        return [f"REDIS_TOPOLOGY is {topology} but REDIS_URL is unset; expected REDIS_URL naming "
+                + ("the master's service name, e.g. redis://mymaster/0" if topology == "sentinel"
+                   else "one node of the cluster, e.g. redis://node1:6379/0")]
+    options, problems = parse_redis_url(url), []
+    if url.startswith("unix:"):
+        problems.append(f"REDIS_URL must be redis:// or rediss:// with REDIS_TOPOLOGY={topology} (value not shown)")
+    if topology == "cluster" and options.get("db", 0) != 0:
+        problems.append("REDIS_URL must use database 0 with REDIS_TOPOLOGY=cluster (a Redis Cluster has only db 0) "
+                        "(value not shown)")
+    if topology == "sentinel":
+        if not sentinels:
+            problems.append("REDIS_SENTINELS must be set when REDIS_TOPOLOGY is sentinel (it is unset); "
+                            "expected comma-separated host:port of the sentinels, e.g. s1:26379,s2:26379,s3:26379")
+        if "port" in options:
+            problems.append("REDIS_URL must have no port with REDIS_TOPOLOGY=sentinel: its host is the master's "
+                            "service name, e.g. redis://mymaster/0; the sentinels go in REDIS_SENTINELS "
+                            "(value not shown)")
+    return problems
 
 
 def _shorten(value, limit=60):

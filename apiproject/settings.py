@@ -5,8 +5,6 @@ With DEBUG off this is a production deployment: HTTPS only, HSTS, secure cookies
 import os
 
 import dj_database_url
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from apiproject.config import BASE_DIR, ProjectConfig
 from consumers.scopes import SCOPES
@@ -100,10 +98,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared state (nonces, rate limits, cached lookups) must be visible to every worker, so there is
-# no per-process cache: Redis when REDIS_URL is set, else a table in the database. The "database"
-# alias is that table in either case, for code that falls back to it when Redis cannot be reached.
+# no per-process cache: Redis when REDIS_URL is set, else a table in the database. Only the shared store
+# (`access.store`) talks to Redis, through the client `access.store.redis_client` makes for the topology:
+# one server, a master found through Sentinel, or a Cluster (docs/contract.md, "Configuration").
 REDIS_URL = CONFIG.REDIS_URL
+REDIS_TOPOLOGY = CONFIG.REDIS_TOPOLOGY  # "server", "sentinel" or "cluster"
+REDIS_SENTINELS = CONFIG.REDIS_SENTINELS  # ((host, port), ...) with "sentinel"
+REDIS_SENTINEL_USERNAME = CONFIG.REDIS_SENTINEL_USERNAME
+REDIS_SENTINEL_PASSWORD = CONFIG.REDIS_SENTINEL_PASSWORD
 SHARED_CACHE_TIMEOUT_SECONDS = CONFIG.SHARED_CACHE_TIMEOUT_SECONDS
+# Django's cache is the database table in every topology: its Redis backend can follow neither Sentinel
+# nor Cluster, and nothing uses Django's cache API on Redis. "database" is the table the store falls
+# back to when Redis cannot be reached. The default alias keeps the deployment's key prefix: the store
+# prefixes its Redis keys with it, so deployments (and test runs) sharing one Redis keep apart.
 _DATABASE_CACHE = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",
     "LOCATION": "shared_cache",
@@ -111,25 +118,10 @@ _DATABASE_CACHE = {
     # would reset failed-login and rate limits. Expired rows go with `manage.py prune_expired` instead.
     "OPTIONS": {"MAX_ENTRIES": 10**12},
 }
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": CONFIG.CACHE_KEY_PREFIX,
-            # redis-py would wait 5 seconds for a stalled Redis, on every worker at once. It does not
-            # retry through Django's pool today, but `?retry_on_timeout=true` in the URL (or a new
-            # default) would double the wait: no retries, so one call costs at most one timeout.
-            "OPTIONS": {
-                "socket_connect_timeout": SHARED_CACHE_TIMEOUT_SECONDS,
-                "socket_timeout": SHARED_CACHE_TIMEOUT_SECONDS,
-                "retry": Retry(NoBackoff(), 0),
-            },
-        },
-        "database": {**_DATABASE_CACHE},
-    }
-else:
-    CACHES = {"default": {**_DATABASE_CACHE}, "database": {**_DATABASE_CACHE}}
+CACHES = {
+    "default": {**_DATABASE_CACHE, "KEY_PREFIX": CONFIG.CACHE_KEY_PREFIX},
+    "database": {**_DATABASE_CACHE},
+}
 
 # --- Auth -------------------------------------------------------------------------------------
 
@@ -263,7 +255,7 @@ TRUST_X_FORWARDED_PROTO = CONFIG.TRUST_X_FORWARDED_PROTO
 if TRUST_X_FORWARDED_PROTO:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Proxies in front: with N > 0 the client address is the Nth entry from the right of X-Forwarded-For
-# (CONTRACT.md), the one rule for everything that counts by address.
+# (docs/contract.md), the one rule for everything that counts by address.
 TRUSTED_PROXIES = CONFIG.TRUSTED_PROXIES
 
 # A stale form (a consent tab left open while signing in again elsewhere) gets the site's own page.

@@ -153,16 +153,20 @@ def test_blank_means_the_default():
     assert (config.TRUSTED_PROXIES, config.LOG_LEVEL) == (0, "INFO")
 
 
-def test_redis_calls_give_up_after_one_timeout(monkeypatch):
-    """A stalled Redis costs a request SHARED_CACHE_TIMEOUT_SECONDS, once: redis-py must not retry."""
-    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/5")
-    monkeypatch.setenv("SHARED_CACHE_TIMEOUT_SECONDS", "0.4")
+@pytest.mark.parametrize("topology", [
+    {"REDIS_URL": "redis://127.0.0.1:6379/5"},
+    {"REDIS_URL": "redis://mymaster/0", "REDIS_TOPOLOGY": "sentinel", "REDIS_SENTINELS": "127.0.0.1:26379"},
+    {"REDIS_URL": "redis://127.0.0.1:7000/0", "REDIS_TOPOLOGY": "cluster"},
+])
+def test_djangos_cache_is_the_database_table_in_every_topology(monkeypatch, topology):
+    """Django's Redis cache can follow neither Sentinel nor Cluster: only the store talks to Redis."""
+    for name, value in topology.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("CACHE_KEY_PREFIX", "staging-2")
     caches = runpy.run_path(str(PROJECT_DIR / "apiproject" / "settings.py"))["CACHES"]
-    options = caches["default"]["OPTIONS"]
-    assert options["socket_connect_timeout"] == options["socket_timeout"] == 0.4
-    assert options["retry"].get_retries() == 0
-    assert caches["database"] == {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                                  "LOCATION": "shared_cache", "OPTIONS": {"MAX_ENTRIES": 10**12}}
+    table = {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+             "LOCATION": "shared_cache", "OPTIONS": {"MAX_ENTRIES": 10**12}}
+    assert caches == {"default": {**table, "KEY_PREFIX": "staging-2"}, "database": table}
 
 
 def test_client_review_is_off_unless_turned_on():
@@ -187,3 +191,61 @@ def test_deployments_sharing_one_redis_keep_apart_by_their_key_prefix(monkeypatc
         == "staging-2"
     with pytest.raises(ConfigurationError, match="CACHE_KEY_PREFIX must be 1 to 100 letters"):
         ProjectConfig.from_environ({"DEBUG": "1", "CACHE_KEY_PREFIX": "a:b"})
+
+
+# --- Redis topologies: REDIS_URL, REDIS_TOPOLOGY and REDIS_SENTINELS together -------------------------------
+
+@pytest.mark.parametrize("env, problem", [
+    ({"REDIS_TOPOLOGY": "ring"}, "REDIS_TOPOLOGY must be one of server, sentinel, cluster (got 'ring')"),
+    ({"REDIS_URL": "redis://mymaster/0", "REDIS_TOPOLOGY": "sentinel"},
+     "REDIS_SENTINELS must be set when REDIS_TOPOLOGY is sentinel"),
+    ({"REDIS_URL": "redis://mymaster/0", "REDIS_TOPOLOGY": "sentinel", "REDIS_SENTINELS": "s1:26379,s2"},
+     "REDIS_SENTINELS has 's2', which is not host:port"),
+    ({"REDIS_URL": "redis://mymaster/0", "REDIS_TOPOLOGY": "sentinel", "REDIS_SENTINELS": "s1:99999"},
+     "REDIS_SENTINELS has 's1:99999', which is not host:port"),
+    ({"REDIS_URL": "redis://10.0.0.1:6379/0", "REDIS_TOPOLOGY": "sentinel", "REDIS_SENTINELS": "s1:26379"},
+     "REDIS_URL must have no port with REDIS_TOPOLOGY=sentinel: its host is the master's service name"),
+    ({"REDIS_URL": "redis://127.0.0.1:7000/3", "REDIS_TOPOLOGY": "cluster"},
+     "REDIS_URL must use database 0 with REDIS_TOPOLOGY=cluster"),
+    ({"REDIS_URL": "unix:///run/redis.sock", "REDIS_TOPOLOGY": "cluster"},
+     "REDIS_URL must be redis:// or rediss:// with REDIS_TOPOLOGY=cluster"),
+    ({"REDIS_TOPOLOGY": "cluster"}, "REDIS_TOPOLOGY is cluster but REDIS_URL is unset"),
+    ({"REDIS_URL": "redis://127.0.0.1:6379/0", "REDIS_SENTINELS": "s1:26379"},
+     "REDIS_SENTINELS is set but REDIS_TOPOLOGY is server"),
+    ({"REDIS_URL": "redis://127.0.0.1:6379/0?socket_timeout=5"},
+     "REDIS_URL must not set socket_timeout (SHARED_CACHE_TIMEOUT_SECONDS is the timeout)"),
+    ({"REDIS_URL": "rediss://app:hunter4@cache:6379/0?ssl_certfle=/etc/app.crt"},
+     "REDIS_URL has an option redis-py does not take (ssl_certfle)"),
+])
+def test_a_redis_topology_that_cannot_work_is_named_at_start_up(env, problem):
+    from apiproject.config import ConfigurationError, ProjectConfig
+
+    with pytest.raises(ConfigurationError) as raised:
+        ProjectConfig.from_environ({"DEBUG": "1", **env})
+    assert problem in str(raised.value)
+    assert "hunter" not in str(raised.value)
+
+
+def test_a_sentinel_without_sentinels_stops_manage_py_naming_the_variable():
+    result = manage("check", DEBUG="1", REDIS_URL="redis://mymaster/0", REDIS_TOPOLOGY="sentinel")
+    assert result.returncode == 2
+    assert "REDIS_SENTINELS must be set when REDIS_TOPOLOGY is sentinel" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_well_formed_topologies_are_read():
+    from apiproject.config import ProjectConfig
+
+    sentinel = ProjectConfig.from_environ({
+        "DEBUG": "1", "REDIS_TOPOLOGY": "Sentinel", "REDIS_SENTINELS": "s1:26379, 10.0.0.2:26380,[::1]:26381",
+        "REDIS_URL": "rediss://app:pw@mymaster/0?ssl_ca_certs=/etc/ca.pem&ssl_certfile=/etc/app.crt"
+                     "&ssl_keyfile=/etc/app.key&ssl_min_version=3&protocol=3",
+        "REDIS_SENTINEL_USERNAME": "watcher", "REDIS_SENTINEL_PASSWORD": "sentinel pw",
+    })
+    assert sentinel.REDIS_TOPOLOGY == "sentinel"
+    assert sentinel.REDIS_SENTINELS == (("s1", 26379), ("10.0.0.2", 26380), ("::1", 26381))
+    assert (sentinel.REDIS_SENTINEL_USERNAME, sentinel.REDIS_SENTINEL_PASSWORD) == ("watcher", "sentinel pw")
+    cluster = ProjectConfig.from_environ({"DEBUG": "1", "REDIS_TOPOLOGY": "cluster",
+                                          "REDIS_URL": "redis://app:pw@node1:7000/0"})
+    assert (cluster.REDIS_TOPOLOGY, cluster.REDIS_SENTINELS) == ("cluster", ())
+    assert ProjectConfig.from_environ({"DEBUG": "1"}).REDIS_TOPOLOGY == "server"

@@ -13,14 +13,11 @@ import redis
 from django.conf import settings
 from redis.crc import key_slot
 
-from access.store.redis_client import make_client
+from access.store.redis_client import ERRORS, make_client
 
 logger = logging.getLogger("access.store")
 
 SKIP_AFTER_TIMEOUT_SECONDS = 2.0
-# What redis-py raises when Redis cannot serve a call: its own errors, and the Cluster client's when no
-# node answers (which are not `RedisError`s).
-ERRORS = (redis.RedisError, redis.exceptions.RedisClusterException)
 
 
 class Unreachable(Exception):
@@ -43,9 +40,9 @@ def in_use():
 
 
 def _settings_now():
-    return (settings.REDIS_URL, getattr(settings, "REDIS_TOPOLOGY", "server"),
-            getattr(settings, "REDIS_SENTINELS", ""), settings.SHARED_CACHE_TIMEOUT_SECONDS,
-            settings.CACHES["default"].get("KEY_PREFIX", ""))
+    return (settings.REDIS_URL, settings.REDIS_TOPOLOGY, settings.REDIS_SENTINELS,
+            settings.REDIS_SENTINEL_USERNAME, settings.REDIS_SENTINEL_PASSWORD,
+            settings.SHARED_CACHE_TIMEOUT_SECONDS, settings.CACHES["default"].get("KEY_PREFIX", ""))
 
 
 def client(optional=False):

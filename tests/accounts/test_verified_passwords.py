@@ -4,12 +4,12 @@ import base64
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import MD5PasswordHasher
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
+from access.store.redis_client import make_client
 from apiv2.schemes.basic import ClientKeyBasicAuthentication
 from consumers.services import consumer_revoke
 from tests.factories import basic_header, make_consumer, make_user
@@ -107,7 +107,7 @@ def test_neither_the_password_nor_its_hash_is_stored_in_the_shared_cache(client,
 def raw_cache_contents():
     """Every key and value as the backend stores them (Redis or the database table)."""
     if settings.REDIS_URL:
-        client = cache._cache.get_client()
+        client = make_client()
         return [name + (client.get(name) or b"") for name in client.keys("*")]
     with connection.cursor() as cursor:
         cursor.execute("SELECT cache_key, value FROM shared_cache")
