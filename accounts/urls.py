@@ -1,4 +1,5 @@
-"""The developer's account pages (CONTRACT.md, "URLs"); `billing` and `contact` are named by API errors."""
+"""The developer's account pages (docs/contract.md, "URLs"); `billing` and `contact` are named by API
+errors."""
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 

@@ -1,4 +1,4 @@
-"""Top-level URLs (CONTRACT.md, "URLs")."""
+"""Top-level URLs (docs/contract.md, "URLs")."""
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static

@@ -113,7 +113,7 @@ class Consumer(SealedSecretsMixin, AbstractApplication):
 
     # --- As django-oauth-toolkit's application ----------------------------------------------------
 
-    # The grants every client may use (CONTRACT.md, "OAuth 2.0"); the toolkit's names, as in
+    # The grants every client may use (docs/contract.md, "OAuth 2.0"); the toolkit's names, as in
     # `oauth2_provider.oauth2_validators.GRANT_TYPE_MAPPING`. No implicit, no password grant.
     GRANTS_ALLOWED = (
         AbstractApplication.GRANT_AUTHORIZATION_CODE,

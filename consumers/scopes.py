@@ -1,4 +1,4 @@
-"""The scopes a client key can hold (CONTRACT.md, "Scopes")."""
+"""The scopes a client key can hold (docs/contract.md, "Scopes")."""
 
 SCOPES = {
     "account:read": "See your account name and API status",

@@ -1,4 +1,4 @@
-"""The Consumer Registration URL, /apps/ (CONTRACT.md, "URLs")."""
+"""The Consumer Registration URL, /apps/ (docs/contract.md, "URLs")."""
 from django.urls import path
 
 from consumers import views

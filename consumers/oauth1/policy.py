@@ -1,4 +1,5 @@
-"""The OAuth 1.0a rules of CONTRACT.md that are ours rather than the RFC's: callbacks, scopes, PLAINTEXT.
+"""The OAuth 1.0a rules that are ours rather than the RFC's (docs/contract.md, "OAuth 1.0a"): callbacks,
+scopes, PLAINTEXT.
 
 Each answers with the refusal or nothing, like the gate (`consumers.gate`).
 They run only once a request is authenticated, so an answer never tells a stranger what is registered.
@@ -40,7 +41,8 @@ def granted_scopes(consumer, requested):
     """The scopes a request token carries: those asked for, else the client's own.
 
     Asking for a scope the client does not hold is 403 `Insufficient scope` (the client's credentials
-    lack a scope the request needs, as CONTRACT.md words that row); an unknown scope name is 400.
+    lack a scope the request needs, as docs/contract.md, "Every error", words that row); an unknown
+    scope name is 400.
     """
     if not (requested or "").strip():
         return tuple(consumer.scope_list)

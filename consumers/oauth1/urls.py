@@ -1,4 +1,4 @@
-"""OAuth 1.0a pages (CONTRACT.md, "URLs"): the authorize page, and the page where users see and revoke
+"""OAuth 1.0a pages (docs/contract.md, "URLs"): the authorize page, and the page where users see and revoke
 the apps they authorized. (The token endpoints are API URLs: `apiproject.urls`.)"""
 from django.urls import path, re_path
 

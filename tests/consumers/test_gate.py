@@ -1,7 +1,7 @@
 """Django's `is_active` counts everywhere: a user deactivated by staff can no longer use any credentials
 (401), and the clients such a user owns stop working for everyone (403 `Invalid client key`).
 
-CONTRACT.md, "Accounts": staff may deactivate a Django user; the change takes effect on the very next
+docs/contract.md, "Accounts": staff may deactivate a Django user; the change takes effect on the very next
 request. Every request here follows the state change at once: no waiting, no cache to expire.
 
 Signed by oauthlib's client, sent through Django's test client: real database, real cache.

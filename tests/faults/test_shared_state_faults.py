@@ -1,8 +1,9 @@
 """The shared cache (Redis) down or hung: limits still hold, answers still come quickly, and a staff
 change that cannot reach the cache is not reported as made.
 
-CONTRACT.md: failed-password limits "hold when the shared cache is down"; "A change that cannot reach
-the shared cache must not report success and then leave the old state in force."
+docs/contract.md, "Rate limits and failed sign-ins": the counts "hold when Redis is unreachable"; and
+"Accounts": "A change that cannot reach the shared store fails and changes nothing: it never reports
+success while a cached copy keeps the old state in force."
 
 Each test starts its own redis-server on a spare port (the shared one is never touched) and gunicorn
 with two workers pointed at it. "Hung" is a redis-server paused with SIGSTOP: it still accepts

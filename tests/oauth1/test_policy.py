@@ -1,4 +1,5 @@
-"""Which callbacks fall under a registration (CONTRACT.md: same scheme, host and port; path prefix)."""
+"""Which callbacks fall under a registration (docs/contract.md, "OAuth 1.0a": same scheme,
+host and port; path prefix)."""
 import pytest
 
 from consumers.models import Consumer

@@ -1,9 +1,10 @@
 """The token endpoints are rate-limited per client key, out of the same budget as the API.
 
-CONTRACT.md, "Rate limits": every client key has a request budget (`API_RATE_LIMIT`) and the OAuth
-token endpoints count against it too; answers carry `X-RateLimit-Limit/Remaining/Reset`; past the
-budget, 429 `Too many requests` with `Retry-After`. Only requests signed with the client's secret
-count: strangers (a made-up key, a bad signature) must not be able to spend someone else's budget.
+docs/contract.md, "Rate limits and failed sign-ins": every client key has a request budget
+(`API_RATE_LIMIT`) and the OAuth token endpoints count against it too; answers carry
+`X-RateLimit-Limit/Remaining/Reset`; past the budget, 429 `Too many requests` with `Retry-After`.
+Only requests signed with the client's secret count: strangers (a made-up key, a bad signature) must
+not be able to spend someone else's budget.
 
 Signed by oauthlib's client, sent through Django's test client: real database, real cache.
 """

@@ -1,4 +1,4 @@
-"""One client, registered once, three ways in (CONTRACT.md, "OAuth 2.0"): HTTP Basic for its owner,
+"""One client, registered once, three ways in (docs/contract.md, "OAuth 2.0"): HTTP Basic for its owner,
 OAuth 1.0a and OAuth 2.0 for a user who approved it, against a live server with real clients
 (requests, requests-oauthlib's OAuth1Session and OAuth2Session) through the real endpoints."""
 import pytest
