@@ -75,6 +75,6 @@ def test_oauth2_library_step(oauth2_library_results, interop_server, label, step
     elif step in ("reused_code", "wrong_verifier"):
         assert result["error"] == "invalid_grant"
     elif step in ("iss_stripped", "iss_changed"):
-        assert result["refused"] and "iss" in result["error"], result
+        assert result.get("refused") and "\"iss\" (issuer)" in result["error"], result
     elif step == "denied":
         assert result["error"] == "access_denied", result
