@@ -59,12 +59,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
 
-# The interop suite's client libraries (tests/interop): Ruby's oauth and Perl's Net::OAuth from apt
-# when missing, Node's at the versions in tests/interop/package-lock.json (Node itself from apt too).
+# The interop suite's client libraries (tests/interop): Ruby's oauth and oauth2 and Perl's Net::OAuth from
+# apt when missing (the tests check each library's version), Node's (oauth, oauth-1.0a, openid-client) at
+# the versions in tests/interop/package-lock.json (Node itself from apt too).
 INTEROP := tests/interop
 interop-clients: $(INTEROP)/node_modules/.package-lock.json
-	ruby -roauth -e 1 2>/dev/null && perl -MNet::OAuth -e 1 2>/dev/null || (apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ruby-oauth libnet-oauth-perl)
+	ruby -roauth -roauth2 -e 1 2>/dev/null && perl -MNet::OAuth -e 1 2>/dev/null || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ruby-oauth ruby-oauth2 libnet-oauth-perl)
 
 $(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package.json $(INTEROP)/package-lock.json
 	command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm)

@@ -1,8 +1,10 @@
-"""The developer's account pages: signup, password change, home, billing and contact.
+"""The developer's account pages: signup, password change and reset, home, billing and contact.
 
 Views parse, call one service or selector, render; the rules live in services, selectors, policy.
 """
+import logging
 import math
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -11,18 +13,24 @@ from django.contrib.auth import authenticate, login, views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import RedirectURLMixin
 from django.contrib.messages.views import SuccessMessageMixin
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from access.client_address import client_address
 from accounts.forms import SignInForm, SignupForm
 from accounts.models import AccountState
+from accounts.password_reset_limits import password_reset_claim
 from accounts.policy import account_state
 from accounts.selectors import account_balance_due, account_payment_reference, balance_entries_of
 from accounts.services import account_signup
 from accounts.signup_limits import signup_claim, signup_wait
 from consumers.selectors import consumers_of
+
+logger = logging.getLogger(__name__)
 
 
 class SignupView(RedirectURLMixin, FormView):
@@ -74,6 +82,70 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("home")
     success_message = "Your password was changed. Use the new one for HTTP Basic requests too."
+
+
+class RedirectThenRun(HttpResponseRedirect):
+    """A redirect that runs `then` once the server has sent it (WSGI's `close`), so the time the client
+    waits for it does not include that work."""
+
+    def __init__(self, url, *, then):
+        super().__init__(url)
+        self.then = then
+
+    def close(self):
+        then, self.then = self.then, None
+        try:
+            if then is not None:
+                then()
+        except Exception as error:  # the answer is gone; a mail server that failed is worth one line
+            logger.error("Work after the answer failed: %s", type(error).__name__)
+        finally:
+            super().close()  # then Django's request_finished (database connections) as after any answer
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view, answering alike in the same time whether or not an account uses the address:
+    the lookup, the link and the mail happen after the answer has gone (`RedirectThenRun`), and every
+    request is counted per client address and per email address asked for, known or not."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("password-reset-done")
+
+    def form_valid(self, form):
+        wait = password_reset_claim(address=client_address(self.request), email=form.cleaned_data["email"])
+        if wait:
+            response = render(self.request, "accounts/password_reset_limited.html",
+                              {"wait_minutes": math.ceil(wait / 60)}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        send = partial(
+            form.save, use_https=self.request.is_secure(), token_generator=self.token_generator,
+            from_email=self.from_email, email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name, request=self.request,
+            html_email_template_name=self.html_email_template_name, extra_email_context=self.extra_email_context,
+        )
+        return RedirectThenRun(self.get_success_url(), then=send)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view, entered by the mailed link `…/<uidb64>/set-password?token=…`: the token travels in
+    the query string, which neither gunicorn's nor nginx's access log records, and moves into the
+    session at once (as Django moves a token that came in the path), so the form's URL never holds it."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("password-reset-complete")
+
+    @method_decorator(never_cache)
+    def dispatch(self, request, *args, **kwargs):
+        token = request.GET.get("token")
+        if token is None or kwargs.get("token") != self.reset_url_token:
+            return super().dispatch(request, *args, **kwargs)
+        user = self.get_user(kwargs["uidb64"])
+        if user is not None and self.token_generator.check_token(user, token):
+            request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN] = token
+        return HttpResponseRedirect(request.path)  # a token that does not check: "This link no longer works"
 
 
 class HomeView(TemplateView):

@@ -1,5 +1,5 @@
 """Refuses, before any view, the requests Django cannot read: a Host it does not serve, more fields
-than it accepts, a body over the upload limit, a broken multipart body.
+than it accepts, a body over the upload limit, a broken multipart body, a form body not in UTF-8.
 
 Django raises these lazily, wherever the host, the query or the body is first read: inside an API
 view that became a 500 with a traceback, elsewhere a 400 logged with one. Read here once, up front,
@@ -7,7 +7,7 @@ they get the contract's JSON under the API URLs and the site's page elsewhere, l
 """
 import logging
 
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import BadRequest, DisallowedHost
 from django.shortcuts import render
 
 from apiproject.error_views import for_clients
@@ -16,6 +16,7 @@ from apiv2.exceptions import unreadable_request
 logger = logging.getLogger("django.request")
 
 HOST_NOT_SERVED = "The Host header names a host this service does not serve."
+FORM_NOT_UTF8 = "A form body must be encoded in UTF-8."
 
 
 class RequestShapeMiddleware:
@@ -45,6 +46,8 @@ def _refusal(request):
         request.body  # noqa: B018
         if request.method == "POST":
             request.POST  # noqa: B018
+    except BadRequest:  # Django's one BadRequest here: a form body that declares a charset other than UTF-8
+        return 400, FORM_NOT_UTF8
     except Exception as error:
         refusal = unreadable_request(error)
         if refusal is None:

@@ -28,6 +28,7 @@ URL_NAMES = {
 EXAMPLES = [
     ("oauth2-code-python", "Authorization code with PKCE", "python", """\
 import os
+from urllib.parse import parse_qsl, urlsplit
 from requests_oauthlib import OAuth2Session
 
 oauth = OAuth2Session(os.environ["CLIENT_KEY"], redirect_uri=os.environ["CALLBACK_URL"],
@@ -35,8 +36,12 @@ oauth = OAuth2Session(os.environ["CLIENT_KEY"], redirect_uri=os.environ["CALLBAC
 url, state = oauth.authorization_url("AUTHORIZE_URL")
 print("Open this page, approve, then paste the address you were sent to:")
 print(url)
-token = oauth.fetch_token("TOKEN_URL", authorization_response=input("> "),
-                          client_secret=os.environ["CLIENT_SECRET"])
+# Read the answer here rather than passing it as authorization_response: requests-oauthlib refuses an
+# http:// address there, and a callback on this computer (http://127.0.0.1:8080/...) is one.
+answer = dict(parse_qsl(urlsplit(input("> ")).query))
+if answer.get("state") != state or "code" not in answer:
+    raise SystemExit(f"Not approved: {answer.get('error', 'the state does not match')}")
+token = oauth.fetch_token("TOKEN_URL", code=answer["code"], client_secret=os.environ["CLIENT_SECRET"])
 print(oauth.get("PRODUCTS_URL").json())
 
 # An hour later the access token has expired: a refresh gives a new pair (the old refresh token stops).

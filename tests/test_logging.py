@@ -1,6 +1,6 @@
 """No secret in any log: every flow run with the root logger at DEBUG and every record captured, and
 gunicorn's access log written for requests that carry a client key and a PLAINTEXT signature in the
-query string."""
+query string. And no traceback for a request refused as unreadable: one line each."""
 import logging
 import re
 import runpy
@@ -185,3 +185,23 @@ def test_no_oauth2_flow_logs_a_secret(captured, client):
     logged = "\n".join(captured.texts)
     leaked = [secret for secret in secrets if secret in logged]
     assert not leaked, f"{len(leaked)} secret(s) found in the logs"
+
+
+@pytest.mark.live
+@pytest.mark.django_db(transaction=True)
+def test_a_form_body_not_in_utf8_is_refused_in_one_log_line(capfd):
+    latin1 = {"Content-Type": "application/x-www-form-urlencoded; charset=latin-1"}
+    with gunicorn_server(workers=1) as base_url:
+        capfd.readouterr()  # what the server said while starting
+        page = requests.post(f"{base_url}/login", data="username=caf\xe9".encode("latin-1"), headers=latin1)
+        api = requests.post(f"{base_url}/v2/products", data="name=caf\xe9".encode("latin-1"), headers=latin1)
+        token = requests.post(f"{base_url}/oauth2/token", data=b"grant_type=client_credentials", headers=latin1)
+    logged = capfd.readouterr().err
+    assert "Traceback" not in logged, logged
+    refusals = [line for line in logged.splitlines() if "UTF-8" in line]
+    assert len(refusals) == 3, logged
+    assert all(line.startswith("Refused before the view") for line in refusals), refusals
+    assert page.status_code == 400 and "text/html" in page.headers["Content-Type"]
+    for response in (api, token):  # the contract's JSON at the API's and the token endpoint's URLs
+        assert response.status_code == 400
+        assert response.json()["additional"] == "A form body must be encoded in UTF-8."

@@ -7,15 +7,19 @@ import re
 import shutil
 import subprocess
 import sys
+import time
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
 import requests
+from django.conf import settings as django_settings
 from django.test import Client
 
 from consumers.oauth1.models import AccessToken
 from consumers.oauth2.exchange import oauth1_access_token_exchange
-from tests import factories
+from deploy.certificates import certificates_make
+from tests import factories, servers
 from tests.pages.test_docs import guide, text_of
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +155,60 @@ def test_the_bearer_curl_example_reads_products(client, live_server, app, alice_
     result = run(example(client, live_server, "oauth2-bearer-curl"), "bash", {"ACCESS_TOKEN": pair["access_token"]})
     assert result.returncode == 0, result.stderr
     assert [product["name"] for product in json.loads(result.stdout)["results"]] == ["Lamp"]
+
+
+@contextmanager
+def https_server(directory):
+    """gunicorn serving TLS itself on a spare loopback port (a certificate from a CA made for the test), on
+    the test database; yields (base URL, the CA's file)."""
+    ca, certificate, key = (str(path) for path in certificates_make(directory))
+    port = servers.free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "apiproject.settings_test",
+           "DATABASE_URL": servers.test_database_url(), "REDIS_URL": django_settings.REDIS_URL}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "apiproject.wsgi:application", "--workers", "1",
+                               "--bind", f"127.0.0.1:{port}", "--certfile", certificate, "--keyfile", key,
+                               "--log-level", "warning"], cwd=servers.PROJECT_DIR, env=env, stdout=subprocess.DEVNULL)
+    base_url = f"https://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                requests.get(f"{base_url}/v2/status", verify=ca, timeout=5)
+                break
+            except requests.RequestException:
+                assert server.poll() is None, "gunicorn exited"
+                time.sleep(0.2)
+        yield base_url, ca
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.live
+@pytest.mark.django_db(transaction=True)
+def test_the_authorization_code_example_runs_over_https_with_a_loopback_http_callback(client, alice, tmp_path):
+    """As a command-line tool or desktop app would use it (RFC 8252 §7.3): the server over HTTPS, the
+    callback an http:// address on the user's computer, and no OAUTHLIB_INSECURE_TRANSPORT."""
+    factories.make_product(alice, name="Lamp")
+    app = factories.make_consumer(factories.make_user("developer"), name="Desktop tool",
+                                  callback_url="http://127.0.0.1:8765/callback")
+    with https_server(tmp_path) as (base_url, ca):
+        page = client.get("/docs/authentication", HTTP_HOST=urlsplit(base_url).netloc, secure=True).content.decode()
+        code = text_of(page, "id", "oauth2-code-python")
+        assert f"{base_url}/oauth2/token" in code
+        env = {**{k: v for k, v in os.environ.items() if k != "OAUTHLIB_INSECURE_TRANSPORT"}, **credentials(app),
+               "CALLBACK_URL": app.callback_url, "REQUESTS_CA_BUNDLE": ca}
+        script = subprocess.Popen([sys.executable, "-c", code], env=env, text=True,
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            script.stdout.readline()  # "Open this page, approve, ..."
+            url = script.stdout.readline().strip()
+            assert url.startswith(f"{base_url}/oauth2/authorize?")
+            person = Client()
+            person.force_login(alice)
+            approved = person.post(url.removeprefix(base_url), {"decision": "authorize"}, secure=True)
+            assert approved["Location"].startswith("http://127.0.0.1:8765/callback?"), approved
+            out, err = script.communicate(approved["Location"] + "\n", timeout=30)
+        finally:
+            script.kill()
+    assert script.returncode == 0, err
+    assert out.count("'Lamp'") == 2, out
