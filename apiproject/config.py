@@ -8,6 +8,7 @@ code reads `django.conf.settings` at call time (so a test can override a setting
 import base64
 import hashlib
 import math
+import os
 import re
 import sys
 from contextlib import contextmanager
@@ -39,6 +40,7 @@ REDIS_TOPOLOGIES = ("server", "sentinel", "cluster")
 HOST_AND_PORT = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})")
 # SHARED_CACHE_TIMEOUT_SECONDS is the timeout of every call; in the URL they would quietly win over it.
 REDIS_URL_TIMEOUTS = ("socket_timeout", "socket_connect_timeout")
+REDIS_URL_FILES = ("ssl_certfile", "ssl_keyfile", "ssl_ca_certs")
 
 
 class ConfigurationError(ImproperlyConfigured):
@@ -158,6 +160,10 @@ def _redis_url(value):
     timeouts = [name for name in REDIS_URL_TIMEOUTS if name in options]
     if timeouts:
         raise _Malformed(f"must not set {' or '.join(timeouts)} (SHARED_CACHE_TIMEOUT_SECONDS is the timeout)")
+    for name in REDIS_URL_FILES:
+        if name in options and not os.access(options[name], os.R_OK):
+            # A path is no secret; a certificate that cannot be read would fail every call.
+            raise _Malformed(f"names {name} {_shorten(options[name])!r}, a file this process cannot read")
     try:
         # A connection object is made, not connected: an option redis-py does not take fails here, at
         # start-up, instead of on the first request.

@@ -216,6 +216,8 @@ def test_deployments_sharing_one_redis_keep_apart_by_their_key_prefix(monkeypatc
      "REDIS_URL must not set socket_timeout (SHARED_CACHE_TIMEOUT_SECONDS is the timeout)"),
     ({"REDIS_URL": "rediss://app:hunter4@cache:6379/0?ssl_certfle=/etc/app.crt"},
      "REDIS_URL has an option redis-py does not take (ssl_certfle)"),
+    ({"REDIS_URL": "rediss://app:hunter4@cache:6379/0?ssl_ca_certs=/nonexistent/ca.pem"},
+     "REDIS_URL names ssl_ca_certs '/nonexistent/ca.pem', a file this process cannot read"),
 ])
 def test_a_redis_topology_that_cannot_work_is_named_at_start_up(env, problem):
     from apiproject.config import ConfigurationError, ProjectConfig
@@ -238,8 +240,8 @@ def test_well_formed_topologies_are_read():
 
     sentinel = ProjectConfig.from_environ({
         "DEBUG": "1", "REDIS_TOPOLOGY": "Sentinel", "REDIS_SENTINELS": "s1:26379, 10.0.0.2:26380,[::1]:26381",
-        "REDIS_URL": "rediss://app:pw@mymaster/0?ssl_ca_certs=/etc/ca.pem&ssl_certfile=/etc/app.crt"
-                     "&ssl_keyfile=/etc/app.key&ssl_min_version=3&protocol=3",
+        "REDIS_URL": f"rediss://app:pw@mymaster/0?ssl_ca_certs={__file__}&ssl_certfile={__file__}"
+                     f"&ssl_keyfile={__file__}&ssl_min_version=771&protocol=3",
         "REDIS_SENTINEL_USERNAME": "watcher", "REDIS_SENTINEL_PASSWORD": "sentinel pw",
     })
     assert sentinel.REDIS_TOPOLOGY == "sentinel"

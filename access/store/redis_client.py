@@ -14,6 +14,7 @@ from redis.backoff import NoBackoff
 from redis.cluster import RedisCluster
 from redis.connection import SSLConnection, parse_url
 from redis.exceptions import RedisClusterException
+from redis.maint_notifications import MaintNotificationsConfig
 from redis.retry import Retry
 from redis.sentinel import Sentinel
 
@@ -34,7 +35,12 @@ def make_client():
     if not url:
         return None
     timeout = settings.SHARED_CACHE_TIMEOUT_SECONDS
-    timeouts = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
+    timeouts = {
+        "socket_timeout": timeout, "socket_connect_timeout": timeout,
+        # Off: with RESP3, redis-py would ask each new connection for maintenance notices (a round trip
+        # that Redis before 8 refuses) and stretch every read to 10 s while a server says it is moving.
+        "maint_notifications_config": MaintNotificationsConfig(enabled=False),
+    }
     topology = settings.REDIS_TOPOLOGY
     if topology == "cluster":
         # Redirections (MOVED, ASK) are followed inside one attempt, whatever the retries say, so a

@@ -7,6 +7,7 @@ import time
 import pytest
 import redis
 from redis.cluster import RedisCluster
+from redis.connection import SSLConnection
 
 from access.store.redis_client import ERRORS, make_client
 from tests.redis_servers import ClusterGroup, MutualTlsRedis, PlainRedis, SentinelGroup, missing_binaries
@@ -66,6 +67,26 @@ def test_a_hung_server_costs_a_call_one_timeout_and_no_retry(tmp_path, topology)
         assert client.set("again", "1") and client.get("again") == b"1"
 
 
+def test_a_resp3_connection_skips_the_maintenance_handshake(tmp_path, topology):
+    """redis-py's maintenance notices are off: no extra round trip per new connection (which Redis 7
+    refuses), and no reads stretched to 10 s while a server says it is moving."""
+    skip_without("redis-server")
+    with PlainRedis(tmp_path, password="pw") as server:
+        url = f"{server.url}?protocol=3"
+        client = topology({"REDIS_URL": url})
+        assert not client.connection_pool.maint_notifications_enabled()
+
+        def refusals_on_connecting(connecting):
+            admin = server.client()
+            admin.config_resetstat()
+            connecting.ping()
+            count = admin.info("errorstats").get("errorstat_ERR", {}).get("count", 0)
+            admin.close()
+            return count
+
+        assert refusals_on_connecting(client) < refusals_on_connecting(redis.Redis.from_url(url))
+
+
 def test_mutual_tls_with_an_acl_user_and_only_with_our_client_certificate(tmp_path, topology):
     skip_without("redis-server")
     with MutualTlsRedis(tmp_path) as server:
@@ -103,6 +124,29 @@ def test_sentinel_follows_the_master_through_a_failover_with_the_same_client(tmp
         assert failures >= 1
         assert client.connection_pool.master_address == group.master_address() != first
         assert client.get("before") == b"1"  # replicated before the failover
+
+
+def test_sentinels_are_reached_with_the_urls_tls_options_and_their_own_credentials(topology):
+    client = topology({
+        "REDIS_URL": "rediss://app:pw@mymaster/2?ssl_ca_certs=/etc/redis/ca.pem&ssl_certfile=/etc/app.crt"
+                     "&ssl_keyfile=/etc/app.key&ssl_min_version=771",
+        "REDIS_TOPOLOGY": "sentinel", "REDIS_SENTINELS": "10.0.0.1:26379,10.0.0.2:26380",
+        "REDIS_SENTINEL_USERNAME": "watcher", "REDIS_SENTINEL_PASSWORD": "sentinel pw",
+    })
+    tls = {"ssl_ca_certs": "/etc/redis/ca.pem", "ssl_certfile": "/etc/app.crt", "ssl_keyfile": "/etc/app.key",
+           "ssl_min_version": 771}
+    master = client.connection_pool
+    assert issubclass(master.connection_class, SSLConnection)
+    assert master.connection_kwargs.items() >= {**tls, "username": "app", "password": "pw", "db": 2}.items()
+    sentinels = master.sentinel_manager.sentinels
+    assert [(s.connection_pool.connection_kwargs["host"], s.connection_pool.connection_kwargs["port"])
+            for s in sentinels] == [("10.0.0.1", 26379), ("10.0.0.2", 26380)]
+    for sentinel in sentinels:
+        assert sentinel.connection_pool.connection_class is SSLConnection
+        assert sentinel.connection_pool.connection_kwargs.items() >= {
+            **tls, "username": "watcher", "password": "sentinel pw", "db": 0,
+            "socket_timeout": TIMEOUT, "socket_connect_timeout": TIMEOUT}.items()
+        assert sentinel.get_retry().get_retries() == 0
 
 
 def test_sentinels_requiring_a_password_refuse_a_client_without_it(tmp_path, topology):
