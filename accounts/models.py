@@ -88,3 +88,17 @@ class BalanceEntry(models.Model):
     @property
     def signed_amount(self):
         return self.amount if self.kind == self.Kind.CHARGE else -self.amount
+
+
+class PaymentNotice(models.Model):
+    """A payment provider's notification, kept so each is recorded once (`accounts.payment_notices`)."""
+
+    notice_id = models.CharField("notification id", max_length=200, unique=True)
+    entry = models.OneToOneField(BalanceEntry, on_delete=models.CASCADE, related_name="notice")
+    received = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received", "-id"]
+
+    def __str__(self):
+        return self.notice_id

@@ -1,6 +1,8 @@
 """Reads of account billing: what is owed and the history behind it."""
 from decimal import Decimal
+from urllib.parse import quote
 
+from django.conf import settings
 from django.db.models import Case, DecimalField, F, Sum, When
 
 from accounts.models import BalanceEntry
@@ -25,3 +27,13 @@ def balance_entries_of(user, limit=50):
 def account_payment_reference(user):
     """What a user quotes with a bank transfer so staff can match the payment to the account."""
     return f"ACCT-{user.pk:06d}"
+
+
+def account_payment_link(user, amount):
+    """The payment provider's checkout for `amount` (BILLING_PAYMENT_URL filled in, each value
+    URL-encoded), or "" when none is configured or nothing is owed."""
+    if not settings.BILLING_PAYMENT_URL or amount <= 0:
+        return ""
+    values = {"account": user.get_username(), "amount": f"{amount:.2f}", "currency": settings.BILLING_CURRENCY,
+              "reference": account_payment_reference(user)}
+    return settings.BILLING_PAYMENT_URL.format(**{name: quote(value, safe="") for name, value in values.items()})

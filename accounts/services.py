@@ -2,12 +2,14 @@
 clearing a cool-off after failed sign-ins."""
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from access.store.counters import counters_forget
 from accounts.failed_logins import failed_login_names_of, failed_logins_of
-from accounts.models import AccountState, AccountStateChange, ApiAccount, BalanceEntry
+from accounts.models import AccountState, AccountStateChange, ApiAccount, BalanceEntry, PaymentNotice
+from accounts.payment_notices import AlreadyRecorded, UnknownAccount, WrongCurrency
 from accounts.policy import account_state
 from accounts.selectors import account_balance_due
 from audit.models import AuditEvent
@@ -85,6 +87,36 @@ def account_record_payment(*, user, amount, recorded_by=None, description="", ip
     if account_balance_due(user) <= 0 and account_state(user) == AccountState.LOCKED:
         account_restore(user=user, changed_by=recorded_by, ip=ip,
                         note=f"Balance paid ({entry.amount} received); billing lock lifted.")
+    return entry
+
+
+def account_payment_notice_record(*, notice, ip=None):
+    """Record the payment a signed provider notice (`accounts.payment_notices.NoticeBody`) reports, once
+    per notice id, audited as coming from `ip`; the billing lock lifts if nothing is owed any more.
+
+    Raises a NoticeRefused (and records nothing) for an unknown account, another currency or a notice
+    already recorded; a refusal of the shared cache undoes it all too.
+    """
+    user = get_user_model().objects.filter(username=notice.account).first()
+    if user is None:
+        raise UnknownAccount(f"No account is named {notice.account!r}.")
+    if notice.currency != settings.BILLING_CURRENCY:
+        raise WrongCurrency(f"Amounts here are in {settings.BILLING_CURRENCY}, not {notice.currency}.")
+    already = AlreadyRecorded(f"Notification {notice.notice_id!r} was recorded before; nothing changed.")
+    if PaymentNotice.objects.filter(notice_id=notice.notice_id).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            entry = account_record_payment(user=user, amount=notice.amount, ip=ip,
+                                           description=f"Payment notification {notice.notice_id}")
+            # The unique id, inserted with the payment: of two copies arriving together, one is recorded.
+            PaymentNotice.objects.create(notice_id=notice.notice_id, entry=entry)
+            audit_record(action=AuditEvent.Action.PAYMENT_RECEIVED, ip=ip, subject=user.get_username(),
+                         detail={"notification": notice.notice_id, "amount": str(entry.amount),
+                                 "currency": notice.currency,
+                                 "balance_due": str(account_balance_due(user))})
+    except IntegrityError:
+        raise already from None
     return entry
 
 

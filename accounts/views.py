@@ -25,7 +25,12 @@ from accounts.forms import SignInForm, SignupForm
 from accounts.models import AccountState
 from accounts.password_reset_limits import password_reset_claim
 from accounts.policy import account_state
-from accounts.selectors import account_balance_due, account_payment_reference, balance_entries_of
+from accounts.selectors import (
+    account_balance_due,
+    account_payment_link,
+    account_payment_reference,
+    balance_entries_of,
+)
 from accounts.services import account_signup
 from accounts.signup_limits import signup_claim, signup_wait
 from consumers.selectors import consumers_of
@@ -167,14 +172,18 @@ class HomeView(TemplateView):
 
 
 class BillingView(LoginRequiredMixin, TemplateView):
-    """The page a billing lock's `reference` points at: what is owed and how to pay it."""
+    """The page a billing lock's `reference` points at: what is owed and how to pay it (the provider's
+    link, bank details, or staff: never a dead end)."""
 
     template_name = "accounts/billing.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        due = account_balance_due(user)
         return super().get_context_data(
-            balance_due=account_balance_due(user),
+            balance_due=due,
+            payment_link=account_payment_link(user, due),
+            bank_details=settings.BILLING_BANK_DETAILS,
             entries=balance_entries_of(user),
             api_state=account_state(user),
             states=AccountState,

@@ -10,10 +10,12 @@ import hashlib
 import math
 import os
 import re
+import string
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -136,6 +138,49 @@ def _currency(value):
     if not re.fullmatch(r"[A-Z]{3}", value.upper()):
         raise _Malformed("must be a three-letter ISO 4217 currency code")
     return value.upper()
+
+
+PAYMENT_URL_FIELDS = ("account", "amount", "currency", "reference")
+WEBHOOK_SECRET_LENGTH = 32
+
+
+def _payment_url(value):
+    """A checkout URL template: http(s), a host, and only our placeholders ({amount}, ...) as they are."""
+    try:
+        fields_used = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(value)
+                       if name is not None]
+    except ValueError:
+        fields_used = None
+    if fields_used is None or any(name not in PAYMENT_URL_FIELDS or spec or conversion
+                                  for name, spec, conversion in fields_used):
+        raise _Malformed("may use only the placeholders " + ", ".join(f"{{{name}}}" for name in PAYMENT_URL_FIELDS))
+    try:
+        parts = urlsplit(value.format(**dict.fromkeys(PAYMENT_URL_FIELDS, "x")))
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. a broken IPv6 host
+        usable = False
+    if not usable:
+        raise _Malformed("must be an https:// URL")
+    return value
+
+
+def _bank_details(value):
+    return tuple(line.strip() for line in value.split(";") if line.strip())
+
+
+def _webhook_secret(value):
+    if len(value) < WEBHOOK_SECRET_LENGTH:
+        raise _Malformed(f"must be at least {WEBHOOK_SECRET_LENGTH} characters")
+    return value
+
+
+def _seconds_between(low, high):
+    def parse(value):
+        number = _whole_number(low)(value)
+        if number > high:
+            raise _Malformed(f"must be {high} or less")
+        return number
+    return parse
 
 
 def _host(value):
@@ -265,6 +310,19 @@ class ProjectConfig:
         "support@example.com", _email, "an email address (default support@example.com)")
     BILLING_CURRENCY: str = _setting(
         "USD", _currency, "a three-letter currency code such as USD or EUR (default USD)")
+    # How a locked account pays (the billing page): a checkout link and/or bank details, else staff.
+    BILLING_PAYMENT_URL: str = _setting(
+        "", _payment_url, "an https:// URL with {amount}, {currency}, {account} or {reference} where the "
+        "payment provider wants them, or unset")
+    BILLING_BANK_DETAILS: tuple[str, ...] = _setting(
+        (), _bank_details, "the lines of the bank details, separated by ';', or unset")
+    # The payment provider signs each notification with this; unset, the endpoint refuses them all.
+    BILLING_WEBHOOK_SECRET: str = _setting(
+        "", _webhook_secret, f"a random string of {WEBHOOK_SECRET_LENGTH} characters or more, or unset",
+        secret=True)
+    # How far a notification's signed timestamp may be from our clock: the replay window.
+    BILLING_WEBHOOK_TOLERANCE_SECONDS: int = _setting(
+        300, _seconds_between(30, 3600), "a whole number of seconds from 30 to 3600 (default 300)")
     # Outgoing mail (password reset). Unset host: the console in debug, else an SMTP server on localhost.
     EMAIL_HOST: str = _setting("", _host, "the SMTP server's host name, or unset")
     EMAIL_PORT: int = _setting(25, _whole_number(1), "the SMTP port, e.g. 587 (default 25)")
@@ -305,6 +363,10 @@ class ProjectConfig:
                             "string, e.g. from python -c 'import secrets; print(secrets.token_urlsafe(50))'")
         if not malformed & {"REDIS_URL", "REDIS_TOPOLOGY", "REDIS_SENTINELS"}:
             problems.extend(_redis_topology_problems(values))
+        payment_url = values.get("BILLING_PAYMENT_URL", "")
+        if not debug and payment_url.startswith("http://") and "DEBUG" not in malformed:
+            problems.append("BILLING_PAYMENT_URL must be an https:// URL when DEBUG is off (got "
+                            f"{_shorten(payment_url)!r}); people type card details there")
         if problems:
             raise ConfigurationError(problems)
         return cls(**values)

@@ -235,6 +235,11 @@ CLIENT_REVIEW = CONFIG.CLIENT_REVIEW
 SUPPORT_EMAIL = CONFIG.SUPPORT_EMAIL
 # The currency every amount on the billing pages is in.
 BILLING_CURRENCY = CONFIG.BILLING_CURRENCY
+# How to pay (the billing page) and the payment provider's signed notifications (`accounts.payment_notices`).
+BILLING_PAYMENT_URL = CONFIG.BILLING_PAYMENT_URL
+BILLING_BANK_DETAILS = list(CONFIG.BILLING_BANK_DETAILS)
+BILLING_WEBHOOK_SECRET = CONFIG.BILLING_WEBHOOK_SECRET
+BILLING_WEBHOOK_TOLERANCE_SECONDS = CONFIG.BILLING_WEBHOOK_TOLERANCE_SECONDS
 
 # Outgoing mail (password reset): SMTP, or the console in debug when no server is named.
 if DEBUG and not CONFIG.EMAIL_HOST:

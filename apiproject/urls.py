@@ -14,6 +14,7 @@ from apiv2.oauth2_endpoints import (
     OAuth2RevokeView,
     OAuth2TokenView,
 )
+from apiv2.payment_notices import PaymentNoticeView
 from apiv2.token_endpoints import AccessTokenView, RequestTokenView
 from apiv2.views import ApiRootView, NotFoundView
 
@@ -39,6 +40,8 @@ urlpatterns = [
     path("logout", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
     path("apps/", include("consumers.urls")),
     path("docs/", include("docs.urls")),
+    # The payment provider's signed notifications (README, "Payments"); JSON in, JSON out.
+    path("billing/notifications", PaymentNoticeView.as_view(), name="billing-notifications"),
     path("", include("accounts.urls")),  # home, signup, password, billing, contact
     # For clients that ask for /favicon.ico without reading the page's <link rel="icon">.
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),

@@ -154,6 +154,7 @@ API_PREFIX = "/v2"  # the API's views (`apiproject.urls`)
 
 
 def is_api_path(path):
-    """Answered with the contract's JSON errors: the API's views and the OAuth 1.0a token endpoints."""
-    return path.startswith((API_PREFIX, "/oauth/request_token", "/oauth/access_token"))
+    """Answered with the contract's JSON errors: the API's views, the OAuth 1.0a token endpoints and
+    the payment provider's notifications."""
+    return path.startswith((API_PREFIX, "/oauth/request_token", "/oauth/access_token", "/billing/notifications"))
 

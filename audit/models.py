@@ -11,6 +11,7 @@ class AuditEvent(models.Model):
     class Action(models.TextChoices):
         ACCOUNT_STATE_CHANGED = "account_state_changed", "Account state changed"
         FAILED_LOGINS_CLEARED = "failed_logins_cleared", "Failed sign-ins cleared"
+        PAYMENT_RECEIVED = "payment_received", "Payment received"
         CLIENT_REGISTERED = "client_registered", "Client registered"
         CLIENT_UPDATED = "client_updated", "Client details changed"
         CLIENT_SECRET_ROTATED = "client_secret_rotated", "Client secret rotated"

@@ -124,3 +124,50 @@ def test_a_lock_without_a_balance_needs_a_note_and_the_page_shows_the_way_out(cl
     page = client.get("/billing").content.decode()
     assert "nothing is owed now" in page and "mailto:support@example.com" in page
     assert f"ACCT-{aladdin.pk:06d}" in page
+
+
+# --- How to pay: the provider's link, bank details, or staff; never a dead end --------------------------
+
+
+def billing_page(client, user):
+    client.force_login(user)
+    return client.get("/billing").content.decode()
+
+
+def test_the_payment_link_carries_the_account_and_the_amount_url_encoded(client, settings):
+    settings.BILLING_CURRENCY = "EUR"
+    settings.BILLING_PAYMENT_URL = "https://pay.example/checkout?account={account}&amount={amount}&currency={currency}"
+    odd = factories.make_user("ann+o'neil@x&y")
+    account_charge(user=odd, amount="12.5")
+    page = billing_page(client, odd)
+    assert ('href="https://pay.example/checkout?account=ann%2Bo%27neil%40x%26y&amp;amount=12.50&amp;currency=EUR"'
+            in page)
+    assert "Pay 12.50 EUR now" in page
+
+
+def test_bank_details_from_the_settings_with_the_reference(client, aladdin, settings):
+    settings.BILLING_BANK_DETAILS = ["Example Ltd", "IBAN GB33 BUKB 2020 1555 5555 55", "BIC BUKBGB22"]
+    account_charge(user=aladdin, amount="20")
+    page = billing_page(client, aladdin)
+    assert "Example Ltd<br>IBAN GB33 BUKB 2020 1555 5555 55<br>BIC BUKBGB22" in page
+    assert f"ACCT-{aladdin.pk:06d}" in page and "Pay 20.00" not in page
+
+
+def test_with_neither_configured_the_page_says_how_to_reach_staff(client, aladdin):
+    account_charge(user=aladdin, amount="20")
+    page = billing_page(client, aladdin)
+    assert "we will tell you how to pay" in page and 'href="/contact"' in page
+    assert "mailto:support@example.com" in page
+
+
+def test_nothing_owed_no_payment_link(client, aladdin, settings):
+    settings.BILLING_PAYMENT_URL = "https://pay.example/checkout?amount={amount}"
+    assert "pay.example" not in billing_page(client, aladdin)
+
+
+def test_access_comes_back_is_promised_only_while_locked(client, aladdin):
+    account_charge(user=aladdin, amount="20")
+    assert "not affected by this balance" in billing_page(client, aladdin)
+    account_suspend(user=aladdin, reason="billing")
+    page = client.get("/billing").content.decode()
+    assert "comes back on the very next request" in page and "not affected" not in page
