@@ -22,7 +22,7 @@ from accounts.policy import account_state
 from accounts.selectors import account_balance_due, account_payment_reference, balance_entries_of
 from accounts.services import account_signup
 from accounts.signup_limits import signup_claim, signup_wait
-from consumers.selectors import consumers_of
+from consumers.selectors import consumers_usable_of
 
 
 class SignupView(RedirectURLMixin, FormView):
@@ -86,7 +86,7 @@ class HomeView(TemplateView):
         user = self.request.user
         if user.is_authenticated:
             context.update(
-                clients=consumers_of(user).active(),
+                clients=consumers_usable_of(user),
                 api_state=account_state(user),
                 balance_due=account_balance_due(user),
                 states=AccountState,

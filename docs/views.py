@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 
 from consumers.oauth1.validator import OAuth1Validator
-from consumers.selectors import consumers_of
+from consumers.selectors import consumers_usable_of
 from docs import client_libraries
 from docs.errors import error_catalogue, token_endpoint_errors
 from docs.oauth2_examples import oauth2_context
@@ -25,10 +25,11 @@ PASSWORD_VARIABLE = "$API_PASSWORD"
 
 
 def example_client_key(user):
-    """The signed-in developer's own key for the examples: one that may read products, if any."""
+    """The signed-in developer's own key for the examples, one that works (not revoked or rejected) and
+    may read products, if any."""
     if not user.is_authenticated:
         return None
-    clients = list(consumers_of(user).active())
+    clients = list(consumers_usable_of(user))
     readers = [client for client in clients if "products:read" in client.scope_list]
     return (readers or clients or [None])[0]
 
