@@ -160,7 +160,8 @@ def test_an_oauth1_deny_tells_the_app_and_the_person(new_page, live_server, devo
     factories.make_user("erin", password=PASSWORD)
     page = new_page()
     sign_in(page, "erin", PASSWORD)
-    redirecting = OAuth1Session(app.client_key, client_secret=app.client_secret, callback_uri=f"{live_server.url}/cb/done")
+    redirecting = OAuth1Session(app.client_key, client_secret=app.client_secret,
+                                callback_uri=f"{live_server.url}/cb/done")
     request_token = redirecting.fetch_request_token(f"{live_server.url}/oauth/request_token")["oauth_token"]
     page.goto(redirecting.authorization_url(f"{live_server.url}/oauth/authorize"))
     page.get_by_role("button", name="Deny").click()
