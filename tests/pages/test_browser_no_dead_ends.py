@@ -6,8 +6,10 @@ import re
 
 import pytest
 import requests
+from django.test import RequestFactory
 from requests_oauthlib import OAuth1Session
 
+from apiproject import error_views
 from consumers.models import ReviewStatus
 from consumers.services import consumer_review, consumer_revoke
 from tests import factories
@@ -136,23 +138,18 @@ def test_after_a_device_is_connected_the_page_shows_the_banner_and_no_empty_form
     factories.make_user("erin", password=PASSWORD)
     codes = requests.post(f"{live_server.url}/oauth2/device_authorization",
                           data={"client_id": app.client_key, "client_secret": app.client_secret}, timeout=10).json()
-    for width in WIDTHS.values():
-        page = new_page(*width)
-        sign_in(page, "erin", PASSWORD)
-        page.goto("/oauth2/device")
-        if width == WIDTHS["phone"]:
-            page.get_by_label("Code").fill(codes["user_code"])
-            page.get_by_role("button", name="Continue").click()
-            page.get_by_role("button", name="Authorize").click()
-        else:  # the same answer seen again is not possible; a fresh visit keeps its form
-            assert page.get_by_label("Code").count() == 1
-            continue
-        assert "is connected to your account" in page.locator(".messages").inner_text()
-        assert page.get_by_label("Code").count() == 0 and page.get_by_role("button", name="Continue").count() == 0
-        assert_accessible(page, "the device page after success")
-        shoot(page, tmp_path, "device-connected")
-        page.get_by_role("link", name="Connect another device").click()
-        assert page.get_by_label("Code").count() == 1
+    page = new_page(*WIDTHS["phone"])
+    sign_in(page, "erin", PASSWORD)
+    page.goto("/oauth2/device")
+    page.get_by_label("Code").fill(codes["user_code"])
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Authorize").click()
+    assert "is connected to your account" in page.locator(".messages").inner_text()
+    assert page.get_by_label("Code").count() == 0 and page.get_by_role("button", name="Continue").count() == 0
+    assert_accessible(page, "the device page after success")
+    shoot(page, tmp_path, "device-connected")
+    page.get_by_role("link", name="Connect another device").click()
+    assert page.get_by_label("Code").count() == 1  # and a fresh visit has its form
 
 
 def test_an_oauth1_deny_tells_the_app_and_the_person(new_page, live_server, devon, tmp_path):
@@ -228,3 +225,59 @@ def test_every_code_block_of_the_guide_has_a_copy_button(new_page, devon, width,
     assert page.evaluate("navigator.clipboard.readText()").startswith("// HTTP 401")
     assert_accessible(page, "the guide with its copy buttons")
     shoot(page, tmp_path, "docs-authentication")
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_every_changed_page_passes_axe_and_is_photographed(new_page, live_server, settings, devon, width, tmp_path):
+    """The pages this round changed, with axe over each, shot at both widths into this test's tmp output."""
+    settings.CLIENT_REVIEW = True
+    staff = factories.make_user("reviewer", is_staff=True)
+    live = factories.make_consumer(devon, name="Nightly export", callback_url=f"{live_server.url}/cb")
+    consumer_review(consumer=live, status=ReviewStatus.APPROVED, actor=staff)
+    consumer_revoke(consumer=factories.make_consumer(devon, name="Old experiment"))
+    rejected = factories.make_consumer(devon, name="Photo sync")
+    consumer_review(consumer=rejected, status=ReviewStatus.REJECTED, note="Say what the app does.", actor=staff)
+    page = new_page(*WIDTHS[width])
+    sign_in(page, "devon", PASSWORD)
+    for name, path in [("home", "/"), ("apps-list", "/apps/"), ("app-rejected", f"/apps/{rejected.pk}/"),
+                       ("app-edit-rejected", f"/apps/{rejected.pk}/edit"),
+                       ("app-edit-approved", f"/apps/{live.pk}/edit"),
+                       ("service-status", "/docs/status"), ("docs-authentication", "/docs/authentication")]:
+        page.goto(path)
+        assert_accessible(page, path)
+        shoot(page, tmp_path, name)
+    page.goto(f"/apps/{live.pk}/")
+    page.get_by_label("URL", exact=True).fill(f"{live_server.url}/v2/products")
+    page.get_by_role("button", name="Compute the signature").click()
+    page.locator("#verdict").wait_for()
+    assert_accessible(page, "the debugger's verdict")
+    shoot(page, tmp_path, "app-debugger-verdict")
+
+    page.goto("/")  # the 500 page as the browser shows it: rendered without a request, on this site
+    page.set_content(error_views.server_error(RequestFactory().get("/apps/")).content.decode())
+    assert_accessible(page, "the 500 page")
+    shoot(page, tmp_path, "error-500")
+
+    person = new_page(*WIDTHS[width])
+    factories.make_user("erin", password=PASSWORD)
+    sign_in(person, "erin", PASSWORD)
+    client = OAuth1Session(live.client_key, client_secret=live.client_secret, callback_uri="oob")
+    client.fetch_request_token(f"{live_server.url}/oauth/request_token")
+    person.goto(client.authorization_url(f"{live_server.url}/oauth/authorize"))
+    person.get_by_role("button", name="Deny").click()
+    assert_accessible(person, "denied")
+    shoot(person, tmp_path, "oauth-denied-oob")
+    codes = requests.post(f"{live_server.url}/oauth2/device_authorization",
+                          data={"client_id": live.client_key, "client_secret": live.client_secret}, timeout=10).json()
+    person.goto(codes["verification_uri_complete"])
+    person.get_by_role("button", name="Continue").click()
+    person.get_by_role("button", name="Authorize").click()
+    person.get_by_role("link", name="Connect another device").wait_for()
+    assert_accessible(person, "the device page after success")
+    shoot(person, tmp_path, "device-connected")
+
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    stranger = new_page(*WIDTHS[width])
+    stranger.goto(live_server.url + "/anything")
+    assert_accessible(stranger, "the 400 page for an unknown host")
+    shoot(stranger, tmp_path, "error-400-unknown-host")
