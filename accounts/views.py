@@ -33,7 +33,7 @@ from accounts.selectors import (
 )
 from accounts.services import account_signup
 from accounts.signup_limits import signup_claim, signup_wait
-from consumers.selectors import consumers_of
+from consumers.selectors import consumers_usable_of
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ class HomeView(TemplateView):
         user = self.request.user
         if user.is_authenticated:
             context.update(
-                clients=consumers_of(user).active(),
+                clients=consumers_usable_of(user),
                 api_state=account_state(user),
                 balance_due=account_balance_due(user),
                 states=AccountState,

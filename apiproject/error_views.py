@@ -2,8 +2,17 @@
 
 Each page says what happened in plain words and offers a way back; none carries a debug hint.
 """
+import base64
+import hashlib
+import logging
+import secrets
+import sys
+from functools import cache
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -11,6 +20,8 @@ from django.urls import reverse
 
 from apiv2.exceptions import is_api_path, json_error_response
 from apiv2.oauth2_errors import django_error_response, is_oauth2_client_endpoint
+
+logger = logging.getLogger("django.request")
 
 
 def for_clients(request, status, additional=""):
@@ -24,7 +35,50 @@ def for_clients(request, status, additional=""):
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, DisallowedHost):
+        return for_clients(request, 400) or host_not_served_page(request)
     return for_clients(request, 400) or render(request, "400.html", status=400)
+
+
+def refused_page(request, status):
+    """The page for a request refused before any view (`apiproject.request_shape`)."""
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return host_not_served_page(request)
+    return render(request, f"{status}.html", status=status)
+
+
+def host_not_served_page(request):
+    """The 400 page for a Host we do not serve. The browser would fetch the stylesheets from that
+    host, which refuses them too: so they travel in the page, allowed by their hash alone (the policy
+    still allows no other inline style), with the icon as a data URL and no script."""
+    styles, icon = _self_contained_assets()
+    response = render(request, "400.html", {"inline_styles": styles, "inline_icon": icon, "quiet_header": True},
+                      status=400)
+    response["Content-Security-Policy"] = _policy_allowing_style(styles)
+    return response
+
+
+@cache
+def _self_contained_assets():
+    styles = "\n".join(_static_text(name) for name in ("chrome.css", "site.css"))
+    icon = "data:image/svg+xml;base64," + base64.b64encode(_static_text("favicon.svg").encode()).decode()
+    return styles, icon
+
+
+def _static_text(name):
+    with open(finders.find(name), encoding="utf-8") as static_file:
+        return static_file.read()
+
+
+def _policy_allowing_style(styles):
+    digest = "'sha256-" + base64.b64encode(hashlib.sha256(styles.encode()).digest()).decode() + "'"
+    directives = [directive.strip() for directive in settings.CONTENT_SECURITY_POLICY.split(";")]
+    if not any(directive.startswith("style-src ") for directive in directives):
+        directives.append("style-src 'self'")
+    return "; ".join(f"{directive} {digest}" if directive.startswith("style-src ") else directive
+                     for directive in directives)
 
 
 def permission_denied(request, exception=None):
@@ -36,9 +90,16 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
-    """No request context: whatever broke (the database, the session) must not break this page too."""
+    """No request context: whatever broke (the database, the session) must not break this page too.
+
+    The page gives a reference to quote, logged with the request and the error's type just before
+    Django logs the traceback, so support can find the one from the other."""
+    reference = secrets.token_hex(4)
+    error = sys.exc_info()[0]
+    logger.error("Server error reference %s: %s %s (%s)", reference, request.method, request.path,
+                 error.__name__ if error else "no exception")
     return for_clients(request, 500) or HttpResponseServerError(
-        loader.get_template("500.html").render({"quiet_header": True}))
+        loader.get_template("500.html").render({"quiet_header": True, "reference": reference}))
 
 
 def csrf_failure(request, reason=""):

@@ -1,5 +1,5 @@
 """Template filters every page uses without `{% load %}` (TEMPLATES' `builtins`): one way to show a
-date and one way to show money, site-wide."""
+date and one way to show money, site-wide, and the few helpers pages share."""
 from datetime import timezone as dt_timezone
 from decimal import Decimal
 
@@ -32,3 +32,9 @@ def money(amount):
 @register.simple_tag
 def currency():
     return settings.BILLING_CURRENCY
+
+
+@register.filter
+def mention(messages, words):
+    """Whether one of the request's messages says `words`: for a page that a view's answer changes."""
+    return any(words in str(message) for message in messages)

@@ -133,10 +133,16 @@ def whole_seconds(wait):
 
 
 def _challenges(view, request):
-    """Every scheme the URL accepts gets its challenge, not only the first class's (DRF's default)."""
+    """Every scheme the URL accepts gets its challenge, not only the first class's (DRF's default).
+
+    A page's script (`X-Requested-With: XMLHttpRequest`, as the API reference's "Try it out" sends) is
+    challenged to Basic under a name browsers do not know: for `Basic` they open their own login box,
+    which the page can neither fill nor close."""
     if view is None:
         return ""
     headers = [auth.authenticate_header(request) for auth in view.get_authenticators()]
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        headers = [f"X-{header}" if header and header.startswith("Basic ") else header for header in headers]
     return ", ".join(header for header in headers if header)
 
 

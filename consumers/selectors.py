@@ -5,7 +5,7 @@ from access.storable import storable
 from accounts.policy import attach_loaded_state
 from accounts.verified_passwords import fingerprint_of_hash
 from consumers.lookup_cache import CONSUMER, remember, remembered, remembered_in, row_data, row_from
-from consumers.models import Consumer
+from consumers.models import Consumer, ReviewStatus
 
 
 def consumer_get_by_key(client_key, found=None):
@@ -61,3 +61,15 @@ def consumer_prepare(consumer, loaded_with=None):
 
 def consumers_of(user):
     return Consumer.objects.filter(user=user)
+
+
+def consumers_usable_of(user):
+    """The user's clients whose key works: neither revoked nor rejected in review (one awaiting review
+    works for its owner)."""
+    return consumers_of(user).active().exclude(review_status=ReviewStatus.REJECTED)
+
+
+def consumers_listed_of(user):
+    """The user's clients as their list shows them: the live ones first, then the revoked, each newest
+    first, so an app revoked long ago does not stay at the top."""
+    return consumers_of(user).order_by(F("revoked_at").desc(nulls_first=True), "-created", "-id")

@@ -149,14 +149,35 @@ def record_last_use(instance, *, key):
 
 @transaction.atomic
 def consumer_update(*, consumer, name, description="", website="", callback_url="", actor=None, ip=None):
-    """Change what the developer may change. Scopes stay as registered: tokens were granted on them."""
+    """Change what the developer may change. Scopes stay as registered: tokens were granted on them.
+
+    While CLIENT_REVIEW is on, a developer's change of what staff reviewed goes back to them: an
+    approved app renamed or given another callback (the name users approve, the place they are sent)
+    awaits review again; any edit of a rejected app resubmits it, its earlier tokens staying ended as
+    after any rejection. Staff editing an app in the admin are its review, as when they register one.
+    """
+    stored = Consumer.objects.select_for_update().only("name", "callback_url", "review_status").get(pk=consumer.pk)
+    # Compared with the stored row: the admin's form has already set the new values on `consumer`.
+    reviewed = {"name": name, "callback_url": callback_url}
+    changed = any(getattr(stored, field) != value for field, value in reviewed.items())
+    resubmit = settings.CLIENT_REVIEW and not getattr(actor, "is_staff", False) and (
+        stored.review_status == ReviewStatus.REJECTED
+        or (stored.review_status == ReviewStatus.APPROVED and changed))
+    fields = ["name", "description", "website", "callback_url", "updated"]
+    if resubmit:
+        if stored.review_status == ReviewStatus.REJECTED:
+            _tokens_end(consumer, timezone.now())
+        consumer.review_status = ReviewStatus.PENDING
+        fields.append("review_status")
     consumer.name = name
     consumer.description = description
     consumer.website = website
     consumer.callback_url = callback_url
-    consumer.save(update_fields=["name", "description", "website", "callback_url", "updated"])
+    consumer.save(update_fields=fields)
     # The callback decides where verifiers are sent: a change of it is worth a record.
-    _audit(AuditEvent.Action.CLIENT_UPDATED, consumer, actor, ip, name=name, callback_url=callback_url)
+    _audit(AuditEvent.Action.CLIENT_UPDATED, consumer, actor, ip, name=name, callback_url=callback_url,
+           **({"review_status": ReviewStatus.PENDING, "previous_review_status": stored.review_status}
+              if resubmit else {}))
     return consumer
 
 

@@ -5,8 +5,10 @@ Every view reads clients through `consumers_of(request.user)`, so another develo
 registers or rotates twice. A new client secret crosses that redirect sealed in the session
 (`consumers.secret_box`) and is taken out by the one GET that shows it: a reload finds it gone.
 """
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
@@ -20,7 +22,7 @@ from consumers.forms import ConsumerChangeForm, ConsumerRegisterForm, SecretRota
 from consumers.grants import consumer_grant_types
 from consumers.oauth1.debugger import signature_steps
 from consumers.secrets_once import secrets_keep, secrets_take
-from consumers.selectors import consumers_of
+from consumers.selectors import consumers_listed_of, consumers_of, consumers_usable_of
 from consumers.services import (
     consumer_register,
     consumer_revoke,
@@ -45,6 +47,13 @@ class ActiveOwnConsumersMixin(OwnConsumersMixin):
         return super().get_queryset().active()
 
 
+class UsableOwnConsumersMixin(OwnConsumersMixin):
+    """A client whose key does not work (revoked, or rejected in review) has nothing to rotate or debug."""
+
+    def get_queryset(self):
+        return consumers_usable_of(self.request.user)
+
+
 def show_secret_once(request, consumer, secret, created):
     """Redirect to the page that shows `secret` once (`consumers.secrets_once`)."""
     secrets_keep(request.session, "developer", [(consumer, secret)], created=created)
@@ -54,6 +63,9 @@ def show_secret_once(request, consumer, secret, created):
 class ConsumerListView(OwnConsumersMixin, ListView):
     template_name = "consumers/list.html"
     context_object_name = "consumers"
+
+    def get_queryset(self):
+        return consumers_listed_of(self.request.user)
 
 
 @method_decorator(never_cache, name="dispatch")  # a form that failed shows what was typed
@@ -92,10 +104,13 @@ class ConsumerDetailView(OwnConsumersMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("debug_form", SignatureDebugForm())
-        return super().get_context_data(grant_types=consumer_grant_types(self.object), **kwargs)
+        return super().get_context_data(grant_types=consumer_grant_types(self.object),
+                                        review_on=settings.CLIENT_REVIEW, **kwargs)
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
+        if self.object.is_rejected:  # its secret signs nothing we accept: nothing to debug
+            raise Http404
         form = SignatureDebugForm(request.POST)
         steps = signature_steps(consumer=self.object, **form.cleaned_data) if form.is_valid() else None
         response = self.render_to_response(self.get_context_data(debug_form=form, steps=steps))
@@ -103,7 +118,7 @@ class ConsumerDetailView(OwnConsumersMixin, DetailView):
         return response
 
 
-class ConsumerSignatureDebugSwitchView(ActiveOwnConsumersMixin, SingleObjectMixin, View):
+class ConsumerSignatureDebugSwitchView(UsableOwnConsumersMixin, SingleObjectMixin, View):
     """POST only: the owner turns base strings in bad-signature 401s on or off."""
 
     http_method_names = ["post"]
@@ -118,6 +133,8 @@ class ConsumerSignatureDebugSwitchView(ActiveOwnConsumersMixin, SingleObjectMixi
 
 
 class ConsumerEditView(ActiveOwnConsumersMixin, SingleObjectMixin, FormView):
+    """Saving may send the app (back) to review: `consumer_update` decides, and the message says so."""
+
     template_name = "consumers/edit.html"
     form_class = ConsumerChangeForm
 
@@ -132,14 +149,20 @@ class ConsumerEditView(ActiveOwnConsumersMixin, SingleObjectMixin, FormView):
     def get_initial(self):
         return {field: getattr(self.object, field) for field in ConsumerChangeForm.base_fields}
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(review_on=settings.CLIENT_REVIEW, **kwargs)
+
     def form_valid(self, form):
-        consumer_update(consumer=self.object, **form.cleaned_data,
-                        actor=self.request.user, ip=client_address(self.request))
-        messages.success(self.request, "Your changes were saved.")
+        was_pending = self.object.awaiting_review
+        consumer = consumer_update(consumer=self.object, **form.cleaned_data,
+                                   actor=self.request.user, ip=client_address(self.request))
+        messages.success(self.request, "Your changes were saved and the app was sent to review: until staff "
+                         "approve it, only your own account can use it." if consumer.awaiting_review
+                         and not was_pending else "Your changes were saved.")
         return redirect("consumer-detail", pk=self.object.pk)
 
 
-class ConsumerRotateSecretView(ActiveOwnConsumersMixin, SingleObjectMixin, FormView):
+class ConsumerRotateSecretView(UsableOwnConsumersMixin, SingleObjectMixin, FormView):
     """GET asks to confirm and how long the old secret may keep working; POST rotates, then the new
     secret is shown once."""
 

@@ -2,9 +2,12 @@
 import json
 from types import SimpleNamespace
 
+from rest_framework.exceptions import NotAuthenticated
+
 from access import refusals
 from apiv2.errors import ApiError
-from apiv2.exceptions import error_body
+from apiv2.exceptions import api_exception_handler, error_body
+from apiv2.schemes.basic import parse_basic_credentials
 from consumers.oauth1 import bridge
 from consumers.oauth1.nonces import REPLAYED, STALE
 from consumers.oauth1.policy import PLAINTEXT_OVER_HTTP, callback_refusal, granted_scopes
@@ -40,13 +43,36 @@ CATALOGUE = [
 
 
 def error_catalogue(request):
-    """(title, status, JSON body, explanation) for each refusal, with this deployment's references."""
+    """(title, status, JSON body, explanation, variants) for each refusal, with this deployment's
+    references; `variants` are (when, additional) for a refusal whose `additional` differs by case."""
     entries = []
     for title, refusal_class, text in CATALOGUE:
         error = ApiError(refusal_class())
         body = error_body(error.status_code, error.message, error.additional, error.reference_url(request))
-        entries.append((title, error.status_code, json.dumps(body, indent=2, ensure_ascii=False), text))
+        variants = bad_credentials_texts() if refusal_class is refusals.InvalidCredentials else []
+        entries.append((title, error.status_code, json.dumps(body, indent=2, ensure_ascii=False), text, variants))
     return entries
+
+
+def bad_credentials_texts():
+    """(when, additional) for every 401 an API request can get, each text from the rule that sends it."""
+    signed = {"signature": "s", "client_key": "k" * 16, "nonce": "n", "timestamp": "1700000000",
+              "signature_method": "HMAC-SHA1"}
+    no_credentials = api_exception_handler(NotAuthenticated(), {"request": None}).data["additional"]
+    rows = [
+        ("No Authorization header at all", no_credentials),
+        ("HTTP Basic: unknown user or wrong password; OAuth 2.0: an unknown, expired or revoked Bearer token",
+         refusals.InvalidCredentials().additional),
+        ("HTTP Basic: the header is not base64 of username:password",
+         _raised(parse_basic_credentials, ["Basic", "not base64!"]).additional),
+        ("OAuth 1.0a: unknown client key or token, or a signature that does not match (with the app's opt-in, "
+         "followed by the signature base string we computed)", bridge.INVALID),
+        ("OAuth 1.0a: signed without an access token (oauth_token)",
+         _raised(bridge.check_resource_request, SimpleNamespace(**signed, resource_owner_key="")).additional),
+        ("OAuth 1.0a: oauth_timestamp more than 10 minutes from our clock", STALE),
+        ("OAuth 1.0a: the oauth_nonce was already used with this key, token and timestamp", REPLAYED),
+    ]
+    return rows
 
 
 def token_endpoint_errors():

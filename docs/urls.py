@@ -1,4 +1,4 @@
-"""Developer documentation pages under /docs/."""
+"""Developer documentation pages under /docs/, and the service status for people."""
 from django.urls import path
 
 from docs import views
@@ -6,4 +6,5 @@ from docs import views
 urlpatterns = [
     path("authentication", views.AuthenticationGuideView.as_view(), name="docs-authentication"),
     path("api", views.ApiReferenceView.as_view(), name="docs-api"),
+    path("status", views.service_status, name="service-status"),
 ]

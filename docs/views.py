@@ -1,15 +1,20 @@
-"""Developer documentation: the authentication guide, the /v2 OpenAPI schema and its reference page."""
+"""Developer documentation: the authentication guide, the /v2 OpenAPI schema and its reference page, and
+the service status for people."""
 import base64
 
 from django.conf import settings
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny
 
+from apiv2.views import StatusView
 from consumers.oauth1.validator import OAuth1Validator
-from consumers.selectors import consumers_of
+from consumers.selectors import consumers_usable_of
 from docs import client_libraries
 from docs.errors import error_catalogue, token_endpoint_errors
 from docs.oauth2_examples import oauth2_context
@@ -25,10 +30,11 @@ PASSWORD_VARIABLE = "$API_PASSWORD"
 
 
 def example_client_key(user):
-    """The signed-in developer's own key for the examples: one that may read products, if any."""
+    """The signed-in developer's own key for the examples, one that works (not revoked or rejected) and
+    may read products, if any."""
     if not user.is_authenticated:
         return None
-    clients = list(consumers_of(user).active())
+    clients = list(consumers_usable_of(user))
     readers = [client for client in clients if "products:read" in client.scope_list]
     return (readers or clients or [None])[0]
 
@@ -87,11 +93,23 @@ class ApiSchemaView(SpectacularAPIView):
 
 class ApiReferenceView(SpectacularSwaggerSplitView):
     """Swagger UI over the schema, its assets served by us (drf-spectacular-sidecar), no CDN; its
-    set-up script at `?script`, not inline (the Content-Security-Policy)."""
+    set-up script at `?script`, not inline (the Content-Security-Policy). The site's session is read
+    only for the header, which greets the signed-in person as every page does."""
 
-    authentication_classes = []
+    authentication_classes = [SessionAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = []
     url_name = "api-schema"
     title = "API reference (/v2)"
     template_name = "docs/api_reference.html"
+    template_name_js = "docs/api_reference.js"
+
+
+@never_cache  # a status is now or never
+def service_status(request):
+    """The footer's "Service status": /v2/status's own answer (the same checks), as a page for people;
+    its status code too, so a monitor reading this page sees what one reading the JSON sees."""
+    answer = StatusView.as_view()(request)
+    checks = {name: answer.data[name] for name in ("database", "cache")}
+    return render(request, "docs/status.html", {"ok": answer.status_code == 200, "checks": checks},
+                  status=answer.status_code)

@@ -24,7 +24,7 @@ from consumers.oauth1.services import request_token_authorize, request_token_den
 
 @method_decorator(never_cache, name="dispatch")  # the oob answer shows a verifier
 class AuthorizeView(LoginRequiredMixin, View):
-    """Shows what the app asks for; Authorize sends the user back with a verifier, Deny without.
+    """Shows what the app asks for; Authorize sends the user back with a verifier, Deny with `denied`.
 
     Every rule is asked again on POST: the page may have sat open while the account was locked.
     """
@@ -48,7 +48,9 @@ class AuthorizeView(LoginRequiredMixin, View):
             return refused
         if request.POST.get("decision") != "authorize":
             request_token_deny(request_token=request_token)
-            return _send_back(request, request_token, {"oauth_token": request_token.key},
+            # `denied`, as Twitter sends it, is what OAuth 1.0a clients check for a refusal (RFC 5849
+            # names none); `oauth_token` stays for the clients that match the callback by it.
+            return _send_back(request, request_token, {"oauth_token": request_token.key, "denied": request_token.key},
                               "oauth/denied.html")
         verifier = request_token_authorize(request_token=request_token, user=request.user,
                                            ip=client_address(request))

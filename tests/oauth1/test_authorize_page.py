@@ -85,7 +85,7 @@ def test_deny_redirects_without_a_verifier_and_ends_the_token(browser, app):
     response = decide(browser, request_token, "deny")
     assert response.status_code == 302
     query = parse_qs(urlsplit(response["Location"]).query)
-    assert query == {"oauth_token": [request_token.key]}
+    assert query == {"oauth_token": [request_token.key], "denied": [request_token.key]}  # as Twitter's clients expect
     assert browser.get(f"/oauth/authorize?oauth_token={request_token.key}").status_code == 400
     request_token.refresh_from_db()
     assert request_token.used_at is not None and not request_token.verifier
