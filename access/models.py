@@ -1,4 +1,4 @@
-"""The database side of the shared state (`access.shared_state`): nonces seen, for replay protection."""
+"""The database side of the shared state (`access.store.nonces`): nonces seen, for replay protection."""
 from django.db import models
 
 

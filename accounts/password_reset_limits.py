@@ -1,7 +1,7 @@
 """How many password-reset mails may be asked for, per client address and per email address, counted
 across workers in the shared store in fixed windows. The email address is counted whether or not an
 account uses it, so the limit tells nothing about who has an account."""
-from access.shared_state import counters_claim
+from access.store.counters import counters_claim
 from access.windows import Window, counter_digest
 
 WINDOW_SECONDS = 3600

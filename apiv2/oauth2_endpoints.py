@@ -1,4 +1,4 @@
-"""OAuth 2.0's endpoints for clients (CONTRACT.md, "URLs"): token (RFC 6749 §3.2), revocation (RFC 7009),
+"""OAuth 2.0's endpoints for clients (docs/contract.md, "URLs"): token (RFC 6749 §3.2), revocation (RFC 7009),
 introspection (RFC 7662) and the authorization server's metadata (RFC 8414).
 
 Each passes the request through the bridge (`consumers.oauth2.bridge`) to oauthlib, which judges it

@@ -1,6 +1,6 @@
 """OAuth 2.0 endpoint errors in one shape: RFC 6749 §5.2's `error` and `error_description` and the
-guide's four keys (`status`, `message`, `additional`, `reference`) in one object (CONTRACT.md, "Error
-body"), whether oauthlib refused the request or our rules (the gate, the rate limit) did."""
+guide's four keys (`status`, `message`, `additional`, `reference`) in one object (docs/contract.md,
+"Error body"), whether oauthlib refused the request or our rules (the gate, the rate limit) did."""
 import json
 
 from django.http import HttpResponse, JsonResponse

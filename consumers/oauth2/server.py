@@ -15,7 +15,7 @@ from consumers.oauth2.policy import pkce_s256_only, token_gate
 
 DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code"
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"  # RFC 8693, from OAuth 1.0a
-# What the metadata (RFC 8414) announces: the grants of CONTRACT.md's token endpoint row.
+# What the metadata (RFC 8414) announces: the grants of the token endpoint's row (docs/contract.md, "URLs").
 GRANT_TYPES = ("authorization_code", "refresh_token", "client_credentials", DEVICE_CODE, TOKEN_EXCHANGE)
 RESPONSE_TYPES = ("code",)
 CODE_CHALLENGE_METHODS = ("S256",)

@@ -1,4 +1,4 @@
-"""OAuth 2.0 pages (CONTRACT.md, "URLs"): the consent page. (The token endpoints are API URLs:
+"""OAuth 2.0 pages (docs/contract.md, "URLs"): the consent page. (The token endpoints are API URLs:
 `apiproject.urls`.)"""
 from django.urls import re_path
 
