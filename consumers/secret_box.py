@@ -7,8 +7,6 @@ first encrypts, every one decrypts, so a new key can be put first and old rows r
 a wrong answer.
 """
 import logging
-from datetime import datetime, timezone as dt_timezone
-from enum import Enum
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -17,7 +15,6 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.db import models, transaction
-from django.db.models.base import ModelState
 from django.db.models.functions import Cast
 from django.dispatch import receiver
 
@@ -147,79 +144,8 @@ def reseal_stored_secrets(batch_size=500):
 
 
 class SealedSecretsMixin:
-    """Pickles of the model (the shared cache's snapshots) carry the named fields sealed, never in
-    plaintext, and give them back in plaintext when loaded.
-
-    A pickle holds the instance's attributes and its cached related rows (the owner, the token's user)
-    as plain data, rebuilt by one call of `rebuilt`: every warm API request loads one or two, and
-    Django's own pickling of a model and its related rows costs several times more to load.
-    """
+    """Names the fields that hold secrets: stored sealed (`EncryptedSecretField`), resealed by
+    `reseal_stored_secrets`, and sealed again in the shared store's snapshots
+    (`consumers.lookup_cache.row_data`), so no copy of a row ever holds one in plaintext."""
 
     sealed_secret_fields = ()
-
-    def __reduce__(self):
-        try:
-            return rebuilt, flat(self)
-        except RowsInACycle:  # Django's own pickling, which keeps cycles, through the two methods below
-            return super().__reduce__()
-
-    def __getstate__(self):
-        state = super().__getstate__()  # a copy: the instance keeps its plaintext
-        for name in self.sealed_secret_fields:
-            if state.get(name):
-                state[name] = seal(state[name])
-        return state
-
-    def __setstate__(self, state):
-        for name in self.sealed_secret_fields:
-            if state.get(name):
-                state[name] = unseal(state[name])
-        super().__setstate__(state)
-
-
-class RowsInACycle(Exception):
-    """Related rows that lead back to a row already being flattened (a one-to-one both ways)."""
-
-
-def flat(instance, path=()):
-    """(model label, database, adding, attributes with secrets sealed, names of the datetimes among them,
-    {relation: flat(row) or None}): a model instance and the related rows it holds, as data that
-    `rebuilt` turns back into them. Datetimes travel as ISO 8601 text and choices as their plain
-    value (as the database gives them), which load several times faster than their pickles."""
-    if any(row is instance for row in path):
-        raise RowsInACycle()
-    values = instance.__dict__.copy()  # a copy: the instance keeps its plaintext
-    state = values.pop("_state")
-    for name in getattr(instance, "sealed_secret_fields", ()):
-        if values.get(name):
-            values[name] = seal(values[name])
-    dates = []
-    for name, value in values.items():
-        if isinstance(value, datetime) and value.tzinfo in (None, dt_timezone.utc):
-            values[name] = value.isoformat()
-            dates.append(name)
-        elif isinstance(value, Enum) and isinstance(value, (str, int)):  # a choice
-            values[name] = value.value
-    related = {name: None if row is None else flat(row, (*path, instance))
-               for name, row in state.fields_cache.items()}
-    return instance._meta.label, state.db, state.adding, values, tuple(dates), related
-
-
-def rebuilt(label, db, adding, values, dates, related):
-    """The instance `flat` described, secrets in plaintext again; as Django's unpickling makes it."""
-    model = _models.get(label) or _models.setdefault(label, apps.get_model(label))
-    instance = model.__new__(model)
-    for name in getattr(model, "sealed_secret_fields", ()):
-        if values.get(name):
-            values[name] = unseal(values[name])
-    for name in dates:
-        values[name] = datetime.fromisoformat(values[name])
-    state = ModelState()
-    state.db, state.adding = db, adding
-    state.fields_cache = {name: None if row is None else rebuilt(*row) for name, row in related.items()}
-    values["_state"] = state
-    instance.__dict__.update(values)
-    return instance
-
-
-_models = {}

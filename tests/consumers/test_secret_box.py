@@ -1,6 +1,5 @@
 """Secrets at rest: the columns hold Fernet tokens only, keys rotate, a wrong key fails closed with a
 clear 503 (never a verdict on the signature), and cached snapshots hold no plaintext secret."""
-import pickle
 
 import pytest
 from cryptography.fernet import Fernet
@@ -135,15 +134,24 @@ def test_the_token_endpoints_answer_503_too(client, settings, stored):
     assert response.status_code == 503 and response.json() == UNAVAILABLE
 
 
-def test_a_pickled_snapshot_holds_no_plaintext_secret(stored):
-    consumer, request_token, access_token = stored
-    access_token.consumer = consumer  # a snapshot may carry related rows: each seals its own
-    for instance, secret in secrets_of(consumer, request_token, access_token):
-        pickled = pickle.dumps(instance)
-        assert secret.encode() not in pickled
-        assert getattr(pickle.loads(pickled), COLUMNS[type(instance)]) == secret
-    assert access_token.secret == pickle.loads(pickle.dumps(access_token)).secret  # instance untouched
-    assert pickle.loads(pickle.dumps(access_token)).consumer.client_secret == consumer.client_secret
+def test_a_snapshot_holds_no_plaintext_secret(stored):
+    """A snapshot (plain data, as the shared store keeps it) carries every secret sealed, and gives it
+    back in plaintext when loaded; the row it was made of keeps its plaintext."""
+    from access.store.snapshots import decoded, encoded
+    from consumers.oauth1.selectors import access_token_from_snapshot, access_token_get, access_token_snapshot
+    from consumers.selectors import consumer_from_snapshot, consumer_load, consumer_snapshot
+
+    consumer, _, access_token = stored
+    for loaded, snapshot, from_snapshot, secret, column in [
+        (consumer_load(consumer.client_key), consumer_snapshot, consumer_from_snapshot, consumer.client_secret,
+         "client_secret"),
+        (access_token_get(consumer_key=consumer.client_key, key=access_token.key), access_token_snapshot,
+         access_token_from_snapshot, access_token.secret, "secret"),
+    ]:
+        stored_bytes = encoded(snapshot(loaded))
+        assert secret.encode() not in stored_bytes
+        assert getattr(from_snapshot(decoded(stored_bytes)), column) == secret
+        assert getattr(loaded, column) == secret  # the row itself untouched
 
 
 @pytest.mark.skipif(not django_settings.REDIS_URL, reason="snapshots are kept in Redis only")
@@ -186,16 +194,20 @@ def _forget_snapshots(consumer, access_token):
 
 
 def test_a_snapshot_loads_back_the_rows_it_was_made_of(stored):
-    """The light pickles (`SealedSecretsMixin.__reduce__`) give back what Django's own would: every
-    field, times as aware datetimes, the related rows a lookup loaded with it, not a new row."""
-    from consumers.oauth1.selectors import access_token_get
-    from consumers.selectors import consumer_get_by_key, consumer_load
+    """A snapshot (`lookup_cache.row_data`, JSON with a schema version) gives back what the query gave:
+    every column, times as aware datetimes, the related rows a lookup loaded with it, not a new row."""
+    from access.store.snapshots import decoded, encoded
+    from consumers.oauth1.selectors import access_token_from_snapshot, access_token_get, access_token_snapshot
+    from consumers.selectors import consumer_from_snapshot, consumer_get_by_key, consumer_load, consumer_snapshot
 
     consumer, _, access_token = stored
     Consumer.objects.filter(pk=consumer.pk).update(previous_client_secret="previous secret")
-    for loaded in (consumer_load(consumer.client_key), access_token_get(consumer_key=consumer.client_key,
-                                                                        key=access_token.key)):
-        copy = pickle.loads(pickle.dumps(loaded))
+    for loaded, snapshot, from_snapshot in [
+        (consumer_load(consumer.client_key), consumer_snapshot, consumer_from_snapshot),
+        (access_token_get(consumer_key=consumer.client_key, key=access_token.key), access_token_snapshot,
+         access_token_from_snapshot),
+    ]:
+        copy = from_snapshot(decoded(encoded(snapshot(loaded))))
         assert type(copy) is type(loaded) and copy.pk == loaded.pk and not copy._state.adding
         fields = [field.attname for field in type(loaded)._meta.concrete_fields]
         assert [getattr(copy, name) for name in fields] == [getattr(loaded, name) for name in fields]
