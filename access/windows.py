@@ -5,8 +5,6 @@ import math
 import time
 from functools import lru_cache
 
-from django.core.signals import setting_changed
-
 PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}  # by the period's first letter, as DRF reads it
 
 
@@ -29,20 +27,9 @@ def rate_parts(rate):
     return int(count), PERIOD_SECONDS[period[0]]
 
 
-def per_second(function):
-    """`function(second, *names)` remembered per worker for its last 256 calls, where `second` is
-    `int(time.time())` when called: every window and rate period is a whole number of seconds, so a
-    counter's name worked out from the second is the one worked out from the time itself. A warm request
-    sends the names the one before it sent (its key, its account, its address), and names them again at
-    the cost of a lookup. Forgotten whenever a setting changes (the limits and windows are settings)."""
-    remembered = lru_cache(maxsize=256)(function)
-    setting_changed.connect(lambda **kwargs: remembered.cache_clear(), weak=False)
-    return remembered
-
-
 class Window:
     """The current window of `seconds`: its number (part of every counter's name, so a new window starts
-    from zero) and its end. `now`: the time to take as the current one (a whole second: `per_second`)."""
+    from zero) and its end. `now`: the time to take as the current one."""
 
     def __init__(self, seconds, now=None):
         self.seconds = seconds

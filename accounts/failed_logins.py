@@ -21,7 +21,7 @@ from django.conf import settings
 from access.credentials import account_tag
 from access.store.counters import counters_claim, counters_release, noted_members
 from access.store.reads import fetch
-from access.windows import Window, counter_digest, per_second
+from access.windows import Window, counter_digest
 
 
 def _window(now=None):
@@ -69,10 +69,9 @@ class FailedLoginCounters:
         counters_release(self.limits, self.period, self.claimed)
 
 
-@per_second
 def _counters_of(second, username, address):
-    """(window, the name of the set of addresses, {counter name: limit}); the same objects for every check
-    of this username at this address within the second, never changed (a `MappingProxyType`)."""
+    """(window, the name of the set of addresses, {counter name: limit}) of this username at this address
+    at `second` (the limits read-only: a `MappingProxyType`)."""
     window = _window(second)
     user_name, addresses_name = _username_names(username, window)
     return window, addresses_name, MappingProxyType({

@@ -211,8 +211,7 @@ def test_with_redis_unreachable_right_passwords_still_do_not_count(client, aladd
 
 def test_a_limit_lowered_within_the_second_applies_to_the_next_check(client, aladdin_key, limits, settings,
                                                                      monkeypatch):
-    """The counters' names and limits are worked out once a second (`access.windows.per_second`); a
-    changed setting is seen at once all the same."""
+    """A changed setting is seen at once, within the same second."""
     import time
 
     now = float(int(time.time()))

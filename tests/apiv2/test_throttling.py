@@ -72,7 +72,7 @@ def test_a_count_owed_goes_with_the_next_round_trip_even_one_that_reads_nothing(
     assert api.get("/v2")["X-RateLimit-Remaining"] == "3"
 
 
-# --- Counter names worked out once a second (`access.windows.per_second`) ------------------------------
+# --- Limits read at each request, windows cut at whole seconds ------------------------------------------
 
 
 @pytest.fixture
