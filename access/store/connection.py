@@ -103,7 +103,8 @@ class RoundTrip:
             by_slot.setdefault(key_slot(key(name).encode()), []).append((position, name))
         first = len(self.pipeline)
         for group in by_slot.values():
-            self.pipeline.mget([key(name) for _, name in group])
+            # As a command: a Cluster's pipeline refuses `mget()`, though it sends one slot's MGET.
+            self.pipeline.execute_command("MGET", *[key(name) for _, name in group])
 
         def values(answers):
             found = [None] * len(names)

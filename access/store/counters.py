@@ -21,11 +21,13 @@ from access.store import connection
 DATABASE_CACHE = "database"
 TAG = re.compile(r"\{([^}]*)\}")
 
-# KEYS: the counters (one hash tag), then a list key or "" for none. ARGV: the period, the list's member,
-# the limits. Counts one more for each counter when every one is below its limit (1), else nothing (0).
-# The member is appended to the list (one member a line) when the first counter starts from zero.
+# KEYS: the counters (one hash tag), then the list's key when there is a member to note. ARGV: the
+# period, the list's member ("" for none), the limits. Counts one more for each counter when every one is
+# below its limit (1), else nothing (0). The member is appended to the list (one member a line) when the
+# first counter starts from zero.
 CLAIM_SCRIPT = """
-local n = #KEYS - 1
+local n = #KEYS
+if ARGV[2] ~= '' then n = n - 1 end
 for i = 1, n do
   if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[2 + i]) then return 0 end
 end
@@ -112,8 +114,8 @@ def _claim_in_redis(used, limits, period, note_name, member):
     """Claim each hash tag's counters in one script call; take back the ones claimed when one refuses."""
     claimed = []
     for position, group in enumerate(_by_tag(limits.items(), lambda item: item[0])):
-        noting = note_name if position == 0 else ""
-        keys = [connection.key(name) for name, _ in group] + [connection.key(noting) if noting else ""]
+        noting = note_name if position == 0 and member else ""
+        keys = [connection.key(name) for name, _ in group] + ([connection.key(noting)] if noting else [])
         if not used.eval(CLAIM_SCRIPT, len(keys), *keys, period, member if noting else "",
                          *[limit for _, limit in group]):
             for names in claimed:

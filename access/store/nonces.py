@@ -69,8 +69,9 @@ class ReplayGuard:
 def queue_claim(round_trip, guard):
     """Queue the claim in a round trip; a function of the answers that gives FRESH, REPLAYED or FORGOTTEN."""
     position = len(round_trip.pipeline)
-    round_trip.pipeline.eval(CLAIM_SCRIPT, 2, connection.key(guard.name), connection.key(guard.mark),
-                             max(guard.seconds, 1), guard.timestamp, MARK_SECONDS)
+    round_trip.pipeline.execute_command("EVAL", CLAIM_SCRIPT, 2, connection.key(guard.name),
+                                        connection.key(guard.mark), max(guard.seconds, 1), guard.timestamp,
+                                        MARK_SECONDS)
     return lambda answers: _outcome(answers[position])
 
 
