@@ -99,9 +99,12 @@ def test_mutual_tls_with_an_acl_user_and_only_with_our_client_certificate(tmp_pa
             stranger.ping()
 
 
-def test_sentinel_follows_the_master_through_a_failover_with_the_same_client(tmp_path, topology):
+@pytest.mark.parametrize("tls", [False, True], ids=["plain", "mutual-tls"])
+def test_sentinel_follows_the_master_through_a_failover_with_the_same_client(tmp_path, topology, tls):
+    """With mutual TLS the sentinels, as the master, accept only our client certificate: the client reaches
+    both with the URL's TLS options."""
     skip_without("redis-server", "redis-sentinel")
-    with SentinelGroup(tmp_path) as group:
+    with SentinelGroup(tmp_path, tls=tls) as group:
         client = topology(group.env)
         assert client.set("before", "1")
         first = group.master_address()
