@@ -398,27 +398,45 @@ class SentinelGroup:
 
 
 class ClusterGroup:
-    """Three masters sharing the 16384 slots (`redis-cli --cluster create`), each requiring `PASSWORD`. Each
-    node's cluster bus gets its own spare port (`--cluster-port`), not port + 10000."""
+    """Three masters sharing the 16384 slots (`redis-cli --cluster create`), each with an ACL user `USERNAME`
+    (the default user off). Each node's cluster bus gets its own spare port (`--cluster-port`), not port +
+    10000. With `tls`, clients and the cluster bus speak only TLS and need a client certificate from the
+    cluster's own CA."""
 
-    PASSWORD = "cluster-password"
+    USERNAME, PASSWORD = "app", "cluster-password"
     FORMS_WITHIN = 20  # seconds for `cluster info` to say ok on every node
 
-    def __init__(self, directory, masters=3):
-        self.directory = Path(directory)
+    def __init__(self, directory, masters=3, tls=False):
+        self.directory, self.tls = Path(directory), tls
+        self.client_tls, tls_arguments = {}, []
+        if tls:
+            ca = CertificateAuthority(directory, "cluster")
+            certificate, key = ca.issue("cluster-node", "redis node", server=True)
+            tls_arguments = ["--tls-cluster", "yes", "--tls-cert-file", str(certificate), "--tls-key-file", str(key),
+                             "--tls-ca-cert-file", str(ca.certificate_file), "--tls-auth-clients", "yes"]
+            client_certificate, client_key = ca.issue("cluster-client", "api service", server=False)
+            self.client_tls = {"ssl_certfile": str(client_certificate), "ssl_keyfile": str(client_key),
+                               "ssl_ca_certs": str(ca.certificate_file)}
+        client_options = {"username": self.USERNAME, "password": self.PASSWORD,
+                          **({"ssl": True, **self.client_tls} if tls else {})}
         self.nodes = []
         for _ in range(masters):
             port, bus = free_port(), free_port()
+            listening = ["--port", "0", "--tls-port", str(port), *tls_arguments] if tls else ["--port", str(port)]
             self.nodes.append(RedisProcess(directory, port, [
-                "--port", str(port), "--cluster-port", str(bus), "--bind", HOST, *NO_PERSISTENCE,
+                *listening, "--cluster-port", str(bus), "--bind", HOST, *NO_PERSISTENCE,
                 "--cluster-enabled", "yes", "--cluster-config-file", str(self.directory / f"nodes-{port}.conf"),
-                "--cluster-node-timeout", "2000", "--requirepass", self.PASSWORD, "--masterauth", self.PASSWORD,
-            ], client_options={"password": self.PASSWORD}))
+                "--cluster-node-timeout", "2000",
+                "--user", "default", "off", "--user", self.USERNAME, "on", f">{self.PASSWORD}", "~*", "&*", "+@all",
+            ], client_options=client_options))
 
     @property
     def url(self):
         """One seed node; the client learns the others from it."""
-        return f"redis://:{self.PASSWORD}@{HOST}:{self.nodes[0].port}/0"
+        if not self.tls:
+            return f"redis://{self.USERNAME}:{self.PASSWORD}@{HOST}:{self.nodes[0].port}/0"
+        query = "&".join(f"{name}={value}" for name, value in self.client_tls.items())
+        return f"rediss://{self.USERNAME}:{self.PASSWORD}@{HOST}:{self.nodes[0].port}/0?{query}"
 
     @property
     def env(self):
@@ -426,7 +444,8 @@ class ClusterGroup:
 
     def _create(self):
         created = subprocess.run(
-            ["redis-cli", "-a", self.PASSWORD, "--no-auth-warning", "--cluster", "create",
+            ["redis-cli", "--user", self.USERNAME, "-a", self.PASSWORD, "--no-auth-warning", *self._cli_tls(),
+             "--cluster", "create",
              *(f"{HOST}:{node.port}" for node in self.nodes), "--cluster-replicas", "0", "--cluster-yes"],
             capture_output=True, text=True, timeout=60, check=False)
         if created.returncode != 0:
@@ -437,6 +456,12 @@ class ClusterGroup:
                 return
             time.sleep(0.2)
         raise RuntimeError(f"the cluster did not form within {self.FORMS_WITHIN} s")
+
+    def _cli_tls(self):
+        if not self.tls:
+            return []
+        return ["--tls", "--cert", self.client_tls["ssl_certfile"], "--key", self.client_tls["ssl_keyfile"],
+                "--cacert", self.client_tls["ssl_ca_certs"]]
 
     @staticmethod
     def _state(node):
