@@ -152,12 +152,14 @@ class CertificateAuthority:
         """A key and a certificate signed by this CA for a server (127.0.0.1, localhost) or a client: the
         paths of the certificate file and the key file."""
         key = ec.generate_private_key(ec.SECP256R1())
-        usage = ExtendedKeyUsageOID.SERVER_AUTH if server else ExtendedKeyUsageOID.CLIENT_AUTH
+        # A server's certificate is also its client certificate when it connects to another (replication).
+        usage = [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH] if server \
+            else [ExtendedKeyUsageOID.CLIENT_AUTH]
         builder = (
             self._builder(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)]),
                           self.certificate.subject, key.public_key())
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+            .add_extension(x509.ExtendedKeyUsage(usage), critical=False)
         )
         if server:
             builder = builder.add_extension(x509.SubjectAlternativeName(
@@ -241,27 +243,47 @@ class MutualTlsRedis:
 class SentinelGroup:
     """A master and its replica, watched by three sentinels (quorum 2) that fail over about a second after
     the master stops answering (`down-after-milliseconds` 1000). The data nodes require `PASSWORD`; the
-    sentinels require their own, `SENTINEL_PASSWORD`."""
+    sentinels require their own, `SENTINEL_PASSWORD`. With `tls`, every node and sentinel speaks only TLS
+    and requires a client certificate from the group's own CA, replication and the sentinels' own links
+    included."""
 
     PASSWORD, SENTINEL_PASSWORD = "data-password", "sentinel-password"
     DOWN_AFTER_MS, FAILOVER_TIMEOUT_MS = 1000, 5000
 
-    def __init__(self, directory):
-        self.directory = Path(directory)
-        auth = {"password": self.PASSWORD}
+    def __init__(self, directory, tls=False):
+        self.directory, self.tls = Path(directory), tls
+        tls_options, self.client_tls = {}, {}
+        if tls:
+            ca = CertificateAuthority(directory, "sentinel-group")
+            certificate, key = ca.issue("sentinel-group-node", "redis node", server=True)
+            tls_options = {"tls-cert-file": certificate, "tls-key-file": key, "tls-ca-cert-file": ca.certificate_file,
+                           "tls-auth-clients": "yes", "tls-replication": "yes"}
+            client_certificate, client_key = ca.issue("sentinel-group-client", "api service", server=False)
+            self.client_tls = {"ssl_certfile": str(client_certificate), "ssl_keyfile": str(client_key),
+                               "ssl_ca_certs": str(ca.certificate_file)}
+
+        def listening(port):  # the port options, and the TLS ones, as command-line words
+            if not tls:
+                return ["--port", str(port)]
+            return ["--port", "0", "--tls-port", str(port),
+                    *(word for name, value in tls_options.items() for word in (f"--{name}", str(value)))]
+
+        node_client = {"password": self.PASSWORD, **self._ssl()}
         data = ("--bind", HOST, *NO_PERSISTENCE, "--requirepass", self.PASSWORD, "--masterauth", self.PASSWORD)
         master_port, replica_port = free_port(), free_port()
         self.nodes = [
-            RedisProcess(directory, master_port, ["--port", str(master_port), *data], client_options=auth),
-            RedisProcess(directory, replica_port, ["--port", str(replica_port), *data,
-                                                   "--replicaof", HOST, str(master_port)], client_options=auth),
+            RedisProcess(directory, master_port, [*listening(master_port), *data], client_options=node_client),
+            RedisProcess(directory, replica_port, [*listening(replica_port), *data,
+                                                   "--replicaof", HOST, str(master_port)], client_options=node_client),
         ]
         self.sentinels = []
         for _ in range(3):
             port = free_port()
             conf = self.directory / f"sentinel-{port}.conf"  # the sentinel rewrites it as it learns
+            words = listening(port)
             conf.write_text("\n".join([
-                f"port {port}", f"bind {HOST}",
+                *(f"{name.removeprefix('--')} {value}" for name, value in zip(words[::2], words[1::2], strict=True)),
+                f"bind {HOST}",
                 f"sentinel monitor {SERVICE} {HOST} {master_port} 2",
                 f"sentinel auth-pass {SERVICE} {self.PASSWORD}",
                 f"sentinel down-after-milliseconds {SERVICE} {self.DOWN_AFTER_MS}",
@@ -271,7 +293,10 @@ class SentinelGroup:
                 "",
             ]))
             self.sentinels.append(RedisProcess(directory, port, [str(conf)], binary="redis-sentinel",
-                                               client_options={"password": self.SENTINEL_PASSWORD}))
+                                               client_options={"password": self.SENTINEL_PASSWORD, **self._ssl()}))
+
+    def _ssl(self):
+        return {"ssl": True, **self.client_tls} if self.tls else {}
 
     @property
     def sentinel_addresses(self):
@@ -279,13 +304,15 @@ class SentinelGroup:
 
     @property
     def env(self):
-        return {"REDIS_URL": f"redis://:{self.PASSWORD}@{SERVICE}/0", "REDIS_TOPOLOGY": "sentinel",
+        scheme, query = ("rediss", "?" + "&".join(f"{k}={v}" for k, v in self.client_tls.items())) if self.tls \
+            else ("redis", "")
+        return {"REDIS_URL": f"{scheme}://:{self.PASSWORD}@{SERVICE}/0{query}", "REDIS_TOPOLOGY": "sentinel",
                 "REDIS_SENTINELS": self.sentinel_addresses, "REDIS_SENTINEL_PASSWORD": self.SENTINEL_PASSWORD}
 
     def master_address(self):
         """(host, port) of the master, as the sentinels say now."""
-        sentinel = Sentinel([(HOST, s.port) for s in self.sentinels], socket_timeout=1,
-                            sentinel_kwargs={"password": self.SENTINEL_PASSWORD, "socket_timeout": 1})
+        sentinel = Sentinel([(HOST, s.port) for s in self.sentinels],
+                            sentinel_kwargs={"password": self.SENTINEL_PASSWORD, "socket_timeout": 1, **self._ssl()})
         try:
             return sentinel.discover_master(SERVICE)
         finally:
@@ -371,27 +398,45 @@ class SentinelGroup:
 
 
 class ClusterGroup:
-    """Three masters sharing the 16384 slots (`redis-cli --cluster create`), each requiring `PASSWORD`. Each
-    node's cluster bus gets its own spare port (`--cluster-port`), not port + 10000."""
+    """Three masters sharing the 16384 slots (`redis-cli --cluster create`), each with an ACL user `USERNAME`
+    (the default user off). Each node's cluster bus gets its own spare port (`--cluster-port`), not port +
+    10000. With `tls`, clients and the cluster bus speak only TLS and need a client certificate from the
+    cluster's own CA."""
 
-    PASSWORD = "cluster-password"
+    USERNAME, PASSWORD = "app", "cluster-password"
     FORMS_WITHIN = 20  # seconds for `cluster info` to say ok on every node
 
-    def __init__(self, directory, masters=3):
-        self.directory = Path(directory)
+    def __init__(self, directory, masters=3, tls=False):
+        self.directory, self.tls = Path(directory), tls
+        self.client_tls, tls_arguments = {}, []
+        if tls:
+            ca = CertificateAuthority(directory, "cluster")
+            certificate, key = ca.issue("cluster-node", "redis node", server=True)
+            tls_arguments = ["--tls-cluster", "yes", "--tls-cert-file", str(certificate), "--tls-key-file", str(key),
+                             "--tls-ca-cert-file", str(ca.certificate_file), "--tls-auth-clients", "yes"]
+            client_certificate, client_key = ca.issue("cluster-client", "api service", server=False)
+            self.client_tls = {"ssl_certfile": str(client_certificate), "ssl_keyfile": str(client_key),
+                               "ssl_ca_certs": str(ca.certificate_file)}
+        client_options = {"username": self.USERNAME, "password": self.PASSWORD,
+                          **({"ssl": True, **self.client_tls} if tls else {})}
         self.nodes = []
         for _ in range(masters):
             port, bus = free_port(), free_port()
+            listening = ["--port", "0", "--tls-port", str(port), *tls_arguments] if tls else ["--port", str(port)]
             self.nodes.append(RedisProcess(directory, port, [
-                "--port", str(port), "--cluster-port", str(bus), "--bind", HOST, *NO_PERSISTENCE,
+                *listening, "--cluster-port", str(bus), "--bind", HOST, *NO_PERSISTENCE,
                 "--cluster-enabled", "yes", "--cluster-config-file", str(self.directory / f"nodes-{port}.conf"),
-                "--cluster-node-timeout", "2000", "--requirepass", self.PASSWORD, "--masterauth", self.PASSWORD,
-            ], client_options={"password": self.PASSWORD}))
+                "--cluster-node-timeout", "2000",
+                "--user", "default", "off", "--user", self.USERNAME, "on", f">{self.PASSWORD}", "~*", "&*", "+@all",
+            ], client_options=client_options))
 
     @property
     def url(self):
         """One seed node; the client learns the others from it."""
-        return f"redis://:{self.PASSWORD}@{HOST}:{self.nodes[0].port}/0"
+        if not self.tls:
+            return f"redis://{self.USERNAME}:{self.PASSWORD}@{HOST}:{self.nodes[0].port}/0"
+        query = "&".join(f"{name}={value}" for name, value in self.client_tls.items())
+        return f"rediss://{self.USERNAME}:{self.PASSWORD}@{HOST}:{self.nodes[0].port}/0?{query}"
 
     @property
     def env(self):
@@ -399,7 +444,8 @@ class ClusterGroup:
 
     def _create(self):
         created = subprocess.run(
-            ["redis-cli", "-a", self.PASSWORD, "--no-auth-warning", "--cluster", "create",
+            ["redis-cli", "--user", self.USERNAME, "-a", self.PASSWORD, "--no-auth-warning", *self._cli_tls(),
+             "--cluster", "create",
              *(f"{HOST}:{node.port}" for node in self.nodes), "--cluster-replicas", "0", "--cluster-yes"],
             capture_output=True, text=True, timeout=60, check=False)
         if created.returncode != 0:
@@ -410,6 +456,12 @@ class ClusterGroup:
                 return
             time.sleep(0.2)
         raise RuntimeError(f"the cluster did not form within {self.FORMS_WITHIN} s")
+
+    def _cli_tls(self):
+        if not self.tls:
+            return []
+        return ["--tls", "--cert", self.client_tls["ssl_certfile"], "--key", self.client_tls["ssl_keyfile"],
+                "--cacert", self.client_tls["ssl_ca_certs"]]
 
     @staticmethod
     def _state(node):

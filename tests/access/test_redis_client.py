@@ -99,9 +99,12 @@ def test_mutual_tls_with_an_acl_user_and_only_with_our_client_certificate(tmp_pa
             stranger.ping()
 
 
-def test_sentinel_follows_the_master_through_a_failover_with_the_same_client(tmp_path, topology):
+@pytest.mark.parametrize("tls", [False, True], ids=["plain", "mutual-tls"])
+def test_sentinel_follows_the_master_through_a_failover_with_the_same_client(tmp_path, topology, tls):
+    """With mutual TLS the sentinels, as the master, accept only our client certificate: the client reaches
+    both with the URL's TLS options."""
     skip_without("redis-server", "redis-sentinel")
-    with SentinelGroup(tmp_path) as group:
+    with SentinelGroup(tmp_path, tls=tls) as group:
         client = topology(group.env)
         assert client.set("before", "1")
         first = group.master_address()
@@ -157,11 +160,13 @@ def test_sentinels_requiring_a_password_refuse_a_client_without_it(tmp_path, top
             client.ping()
 
 
-def test_cluster_follows_a_slot_as_it_moves_ask_then_moved(tmp_path, topology):
+@pytest.mark.parametrize("tls", [False, True], ids=["plain", "mutual-tls"])
+def test_cluster_follows_a_slot_as_it_moves_ask_then_moved(tmp_path, topology, tls):
     """Keys spread over the three masters; a slot moved behind the client's back (as `redis-cli --cluster
-    reshard` moves it) is followed while it migrates (ASK) and after (MOVED), with no retries allowed."""
+    reshard` moves it) is followed while it migrates (ASK) and after (MOVED), with no retries allowed. Over
+    mutual TLS, every node the client learns of is reached with the URL's TLS options and ACL user."""
     skip_without("redis-server", "redis-cli")
-    with ClusterGroup(tmp_path) as cluster:
+    with ClusterGroup(tmp_path, tls=tls) as cluster:
         client = topology(cluster.env)
         assert isinstance(client, RedisCluster)
         keys = [f"key-{number}" for number in range(30)]
@@ -182,7 +187,7 @@ def test_cluster_follows_a_slot_as_it_moves_ask_then_moved(tmp_path, topology):
         target_client.execute_command("CLUSTER", "SETSLOT", slot, "IMPORTING", source_id)
         source_client.execute_command("CLUSTER", "SETSLOT", slot, "MIGRATING", target_id)
         source_client.execute_command("MIGRATE", "127.0.0.1", target.port, "", 0, 5000,
-                                      "AUTH", cluster.PASSWORD, "KEYS", key)
+                                      "AUTH2", cluster.USERNAME, cluster.PASSWORD, "KEYS", key)
         assert client.get(key) == b"here"  # the source answers ASK: asked at the target
         for node_client in (target_client, source_client):
             node_client.execute_command("CLUSTER", "SETSLOT", slot, "NODE", target_id)
