@@ -168,7 +168,7 @@ def test_no_oauth2_flow_logs_a_secret(captured, client):
                                           "code_verifier": verifier}, **client_auth(app, "a-wrong-secret"))
     assert wrong.status_code == 401
     tokens = client.post("/oauth2/token", {"grant_type": "authorization_code", "code": code,
-                                           "code_verifier": verifier}, **auth).json()
+                                           "redirect_uri": CALLBACK, "code_verifier": verifier}, **auth).json()
     refreshed = client.post("/oauth2/token", {"grant_type": "refresh_token",
                                               "refresh_token": tokens["refresh_token"]}, **auth).json()
     replayed = client.post("/oauth2/token", {"grant_type": "refresh_token",
