@@ -108,7 +108,7 @@ def test_the_currency_defaults_to_usd(client, aladdin):
 
 def test_staff_cannot_lock_for_a_balance_that_is_not_owed(client, aladdin, staff_user):
     client.force_login(staff_user)
-    response = client.post("/admin/auth/user/", {"action": "lock_for_unpaid_balance",
+    response = client.post("/admin/auth/user/", {"action": "lock_for_unpaid_balance", "apply": "1",
                                                   "_selected_action": [aladdin.pk]}, follow=True)
     assert "Not locked, nothing is owed: Aladdin" in response.content.decode()
     assert account_state(aladdin) == AccountState.ACTIVE
