@@ -190,8 +190,20 @@ def test_the_admin_pages_staff_use_daily_have_no_serious_axe_violation(new_page,
             found.update({f"{size} {path}": violations} if violations else {})
             serious.update({f"{size} {path}": [v for v in violations if v["impact"] in SERIOUS]}
                            if any(v["impact"] in SERIOUS for v in violations) else {})
-        staff.goto(f"/admin/auth/user/{devon.pk}/change/")
-        shoot(staff, screenshots, "admin-user", size)
+        for name, path in [("admin-user", f"/admin/auth/user/{devon.pk}/change/"),
+                           ("admin-client", f"/admin/consumers/consumer/{app.pk}/change/"),
+                           ("admin-audit-event", f"/admin/audit/auditevent/{event.pk}/change/")]:
+            staff.goto(path)
+            shoot(staff, screenshots, name, size)
+        staff.goto("/admin/auth/user/")
+        admin_action(staff, "lock_for_unpaid_balance", devon.pk)
+        staff.get_by_role("button", name="Lock API access").wait_for()
+        violations = impacts(staff)
+        found.update({f"{size} lock, asked": violations} if violations else {})
+        serious.update({f"{size} lock, asked": violations} if any(v["impact"] in SERIOUS for v in violations)
+                       else {})
+        fits(staff, width)
+        shoot(staff, screenshots, "admin-lock-asks", size)
     (screenshots / "admin-axe.json").write_text(json.dumps(found, indent=1))
     print(json.dumps(found, indent=1))
     assert not serious, json.dumps(serious, indent=1)
