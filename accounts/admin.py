@@ -59,7 +59,8 @@ def lock_for_unpaid_balance(modeladmin, request, queryset):
     """Asks first, listing what each owes, with an optional reason. Only accounts that owe something
     are locked without one (`account_lock_for_unpaid_balance` decides); the others are named and left
     alone."""
-    form = confirmed_form(request, ReasonForm, required=False)
+    form = confirmed_form(request, ReasonForm, required=False,
+                          optional_help="Needed only to lock an account that owes nothing.")
     if not form.is_valid():
         return ask_first(
             modeladmin, request, queryset, form, title="Lock API access for an unpaid balance",

@@ -22,9 +22,12 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), max_length=1000,
                              help_text="Recorded in the audit trail with your name.")
 
-    def __init__(self, *args, required=True, **kwargs):
+    def __init__(self, *args, required=True, optional_help="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = required
+        if not required:
+            self.fields["reason"].label = "Reason (optional)"
+            self.fields["reason"].help_text = f"{optional_help} {self.fields['reason'].help_text}".strip()
 
 
 def confirmed_form(request, form_class, **form_kwargs):
