@@ -1,15 +1,17 @@
 """Staff's view of users: API state at a glance, the history, the lock/disable/restore actions, and
 failed sign-ins (who is cooling off until when; clearing it)."""
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 
 from access.client_address import client_address
 from accounts.failed_logins import failed_logins_of
 from accounts.forms import CoolingOffMessage
-from accounts.models import AccountStateChange, BalanceEntry
+from accounts.models import AccountState, AccountStateChange, BalanceEntry
 from accounts.policy import account_state
 from accounts.selectors import account_balance_due
 from accounts.services import (
@@ -22,7 +24,7 @@ from accounts.services import (
     account_suspend,
 )
 from accounts.views import cooling_off_answer
-from audit.admin_actions import apply_to_selected
+from audit.admin_actions import ReasonForm, apply_to_selected, ask_first, confirmed_form
 
 User = get_user_model()
 DATE_FORMAT = "%Y-%m-%d %H:%M UTC"  # the site's one date format (apiproject.template_helpers)
@@ -45,28 +47,54 @@ class AccountStateChangeInline(admin.TabularInline):
         return False
 
 
-@admin.action(description="Lock API access for an unpaid balance", permissions=["change"])
+def _account_row(user):
+    """One line of an intermediate page: who, their API access now, what they owe."""
+    due = account_balance_due(user)
+    owes = f"owes {due} {settings.BILLING_CURRENCY}" if due > 0 else "owes nothing"
+    return f"{user.get_username()}: API access {AccountState(account_state(user)).label.lower()}, {owes}"
+
+
+@admin.action(description="Lock API access for an unpaid balance…", permissions=["change"])
 def lock_for_unpaid_balance(modeladmin, request, queryset):
-    """Only accounts that owe something (`account_lock_for_unpaid_balance` decides); the others are
-    named and left alone (a lock without a balance needs a note: `manage.py suspend USERNAME --billing
-    --note WHY`)."""
+    """Asks first, listing what each owes, with an optional reason. Only accounts that owe something
+    are locked without one (`account_lock_for_unpaid_balance` decides); the others are named and left
+    alone."""
+    form = confirmed_form(request, ReasonForm, required=False,
+                          optional_help="Needed only to lock an account that owes nothing.")
+    if not form.is_valid():
+        return ask_first(
+            modeladmin, request, queryset, form, title="Lock API access for an unpaid balance",
+            intro="Each account below gets 403 \"No API Access\" on its very next API request, with a link to "
+                  "its billing page, until it pays or you restore it. An account that owes nothing is locked "
+                  "only if you give a reason.",
+            rows=[_account_row(user) for user in queryset], button="Lock API access", danger=True)
+    reason = form.cleaned_data["reason"]
 
     def lock(user, actor, ip):
-        account_lock_for_unpaid_balance(user=user, changed_by=actor, ip=ip)
+        account_lock_for_unpaid_balance(user=user, changed_by=actor, ip=ip, note=reason)
 
     left_alone = apply_to_selected(modeladmin, request, queryset, lock, "account(s) locked", skip=NothingOwed)
     skipped = sorted(user.get_username() for user in left_alone)
     if skipped:
         modeladmin.message_user(
-            request, f"Not locked, nothing is owed: {', '.join(skipped)}. To lock anyway, say why with "
-                     "manage.py suspend USERNAME --billing --note TEXT.", messages.WARNING)
+            request, f"Not locked, nothing is owed: {', '.join(skipped)}. To lock anyway, give a reason.",
+            messages.WARNING)
 
 
-@admin.action(description="Disable API access for a terms violation", permissions=["change"])
+@admin.action(description="Disable API access for a terms violation…", permissions=["change"])
 def disable_for_terms_violation(modeladmin, request, queryset):
+    """Asks first, and for the reason, which the account's history and the audit trail keep."""
+    form = confirmed_form(request, ReasonForm)
+    if not form.is_valid():
+        return ask_first(
+            modeladmin, request, queryset, form, title="Disable API access for a terms violation",
+            intro="Each account below gets 403 \"API Access is disabled\" on its very next API request, and the "
+                  "clients it owns stop working for everyone, until you restore it.",
+            rows=[_account_row(user) for user in queryset], button="Disable API access", danger=True)
+    reason = form.cleaned_data["reason"]
+
     def disable(user, actor, ip):
-        account_suspend(user=user, reason="terms", changed_by=actor, ip=ip,
-                        note="Disabled in the admin for a terms violation.")
+        account_suspend(user=user, reason="terms", changed_by=actor, ip=ip, note=reason)
 
     apply_to_selected(modeladmin, request, queryset, disable, "account(s) disabled")
 
@@ -101,8 +129,10 @@ def describe_failed_logins(cool_off):
     shown = cool_off.addresses[:ADDRESSES_SHOWN]
     addresses = "; ".join(f"{address}: {count}{' (cooling off)' if cooling else ''}"
                           for address, count, cooling in shown)
-    more = f"; {len(cool_off.addresses) - len(shown)} more address(es)" if len(cool_off.addresses) > len(shown) else ""
-    return f"{lead}. {cool_off.failures} failure(s) in this window. By address: {addresses}{more}."
+    hidden = len(cool_off.addresses) - len(shown)
+    more = f"; {hidden} more address{pluralize(hidden, 'es')}" if hidden else ""
+    return (f"{lead}. {cool_off.failures} failure{pluralize(cool_off.failures)} in this window. "
+            f"By address: {addresses}{more}.")
 
 admin.site.unregister(User)
 
@@ -112,6 +142,9 @@ class ApiUserAdmin(UserAdmin):
     list_display = ("username", "email", "is_staff", "api_state")
     actions = [lock_for_unpaid_balance, disable_for_terms_violation, restore_api_access, clear_failed_sign_ins]
     inlines = [AccountStateChangeInline]
+    # Plain multiple selects: Django's two-box widget marks up its search icons in a way screen readers
+    # are not allowed to read (axe: aria-prohibited-attr), and staff seldom edit groups here.
+    filter_horizontal = ()
 
     @admin.display(description="API access")
     def api_state(self, user):
@@ -122,7 +155,10 @@ class ApiUserAdmin(UserAdmin):
         return describe_failed_logins(failed_logins_of(user.get_username()))
 
     def get_readonly_fields(self, request, obj=None):
-        return (*super().get_readonly_fields(request, obj), *(("failed_sign_ins",) if obj else ()))
+        # When someone last signed in and joined are facts, not settings (and Django's split date and
+        # time inputs for them have no labels a screen reader can read).
+        facts = ("last_login", "date_joined", "failed_sign_ins") if obj else ()
+        return (*super().get_readonly_fields(request, obj), *facts)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -146,8 +182,11 @@ class BalanceEntryAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("user__username", "user__email")
     list_select_related = ("user", "recorded_by")
-    raw_id_fields = ("user",)
+    autocomplete_fields = ("user",)  # found by username or email as staff type, not by a database id
     fields = ("user", "kind", "amount", "description")
+
+    class Media:
+        js = ("admin_autocomplete.js",)  # names the autocomplete box for screen readers
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request)

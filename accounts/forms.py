@@ -1,4 +1,6 @@
 """Input rules for the developer's own account pages: signup, and signing in (here and in the admin)."""
+import math
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
@@ -35,9 +37,24 @@ class CoolingOffMessage:
         except forms.ValidationError:
             wait = getattr(self.request, "failed_login_cool_off", None)
             if wait:
-                raise forms.ValidationError(f"Too many failed sign-in attempts. Try again in {wait} seconds.",
+                raise forms.ValidationError(f"Too many failed sign-in attempts. Try again in {wait_in_words(wait)}.",
                                             code="cooling_off") from None
             raise
+
+
+def wait_in_words(seconds):
+    """A wait as a person says it, rounded up: "45 seconds", "1 minute", "15 minutes", "2 hours"."""
+    seconds = max(1, math.ceil(seconds))
+    if seconds < 60:
+        return _count(seconds, "second")
+    minutes = math.ceil(seconds / 60)
+    if minutes < 120:
+        return _count(minutes, "minute")
+    return _count(math.ceil(minutes / 60), "hour")
+
+
+def _count(number, unit):
+    return f"{number} {unit}{'' if number == 1 else 's'}"
 
 
 class SignInForm(CoolingOffMessage, AuthenticationForm):

@@ -297,6 +297,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Dates in Django's own output (the admin) as on every other page: 2026-11-29 08:43 UTC.
+FORMAT_MODULE_PATH = ["apiproject.formats"]
 
 LOGGING = {
     "version": 1,

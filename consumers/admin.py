@@ -10,14 +10,17 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
+from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
 from access.client_address import client_address
 from accounts.policy import account_state
-from audit.admin_actions import apply_to_selected
+from audit.admin_actions import ConfirmForm, apply_to_selected, ask_first, confirmed_form
 from consumers.forms import ConsumerAdminAddForm, ReviewNoteForm, SecretRotateForm
 from consumers.models import Consumer, ReviewStatus
 from consumers.secrets_once import secrets_keep, secrets_take
@@ -30,19 +33,38 @@ from consumers.services import (
     consumer_update,
 )
 
+DATE_FORMAT = "%Y-%m-%d %H:%M UTC"  # the site's one date format (apiproject.template_helpers)
+
 
 def _who(request):
     return {"actor": request.user, "ip": client_address(request)}
 
 
-def _show_secrets_once(request, shown):
-    """Keep (client, secret) pairs for the next secrets page (`consumers.secrets_once`); the redirect."""
-    secrets_keep(request.session, "admin", shown)
+def _show_secrets_once(request, shown, rotated=False):
+    """Keep (client, secret) pairs for the next secrets page (`consumers.secrets_once`), and whether
+    they replace older secrets; the redirect."""
+    secrets_keep(request.session, "admin", shown, rotated=rotated)
     return HttpResponseRedirect(reverse("admin:consumers_consumer_secrets"))
 
 
-@admin.action(description="Revoke the selected clients", permissions=["change"])
+def _client_row(consumer):
+    """One line of an intermediate page: the app, its key, its owner, where it stands."""
+    standing = "revoked" if not consumer.is_active else consumer.get_review_status_display().lower()
+    return f"{consumer.name} ({consumer.client_key}), by {consumer.user.get_username()}: {standing}"
+
+
+@admin.action(description="Revoke the selected clients…", permissions=["change"])
 def revoke_clients(modeladmin, request, queryset):
+    """Asks first, listing the apps: their keys stop working for everyone, and their tokens with them."""
+    form = confirmed_form(request, ConfirmForm)
+    if not form.is_valid():
+        return ask_first(
+            modeladmin, request, queryset, form, title="Revoke the selected apps",
+            intro="Each app below stops working on its very next request, for its developer and for every "
+                  "user who authorized it (403 \"Invalid client key\"). Reinstating it later brings the key "
+                  "back, but not the tokens issued before.",
+            rows=[_client_row(consumer) for consumer in queryset.select_related("user")],
+            button="Revoke", danger=True)
     apply_to_selected(modeladmin, request, queryset,
                       lambda consumer, **who: consumer_revoke(consumer=consumer, **who), "client(s) revoked")
 
@@ -57,56 +79,55 @@ def reinstate_clients(modeladmin, request, queryset):
 @admin.action(description="Rotate the secret of the selected clients (shown once)…", permissions=["change"])
 def rotate_client_secrets(modeladmin, request, queryset):
     """Asks first, with the developer pages' choice of how long the old secret keeps working."""
-    form = SecretRotateForm(request.POST if "apply" in request.POST else None)
+    form = confirmed_form(request, SecretRotateForm)
     if not form.is_valid():
-        return _ask(modeladmin, request, queryset, form, "rotate", "Rotate the secret of the selected apps")
+        return ask_first(
+            modeladmin, request, queryset, form, title="Rotate the secret of the selected apps",
+            intro="Each app gets a new secret, shown to you once on the next page; choose how long the old "
+                  "one keeps working.",
+            rows=[_client_row(consumer) for consumer in queryset.select_related("user")], button="Rotate")
     shown = []
+    overlap = form.cleaned_data["overlap"]
 
     def rotate(consumer, **who):
-        shown.append((consumer, consumer_secret_rotate(consumer=consumer, overlap=form.cleaned_data["overlap"],
-                                                       **who)))
+        shown.append((consumer, consumer_secret_rotate(consumer=consumer, overlap=overlap, **who)))
 
     apply_to_selected(modeladmin, request, queryset.filter(revoked_at__isnull=True), rotate, "secret(s) rotated")
     if not shown:
         return None
-    return _show_secrets_once(request, shown)
+    return _show_secrets_once(request, shown, rotated=True)
 
 
-def _ask(modeladmin, request, queryset, form, verb, title):
-    """The intermediate page of an action that needs staff's choice before it runs."""
-    return TemplateResponse(request, "admin/consumers/consumer/confirm_action.html", {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "opts": modeladmin.model._meta,
-        "clients": queryset,
-        "form": form,
-        "verb": verb,
-        "action": request.POST["action"],
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-    })
+REVIEW_INTROS = {
+    "accept": "Accepted apps may be authorized by every user. The note, if any, is shown to each app's developer.",
+    "reject": "Rejected apps stop working for everyone, as if revoked. The note, if any, is shown to each app's "
+              "developer.",
+}
 
 
-def _review_action(status, verb):
+def _review_action(status, verb, done):
     """An action that asks for the optional note on an intermediate page, then reviews each client."""
 
     def action(modeladmin, request, queryset):
-        form = ReviewNoteForm(request.POST if "apply" in request.POST else None)
+        form = confirmed_form(request, ReviewNoteForm)
         if form.is_valid():
             note = form.cleaned_data["note"]
             apply_to_selected(modeladmin, request, queryset,
                               lambda consumer, **who: consumer_review(consumer=consumer, status=status,
                                                                       note=note, **who),
-                              f"client(s) {verb}")
+                              f"client(s) {done}")
             return None
-        return _ask(modeladmin, request, queryset, form, verb, f"{verb.capitalize()} the selected apps")
+        return ask_first(modeladmin, request, queryset, form, title=f"{verb.capitalize()} the selected apps",
+                         intro=REVIEW_INTROS[verb], button=verb.capitalize(), danger=verb == "reject",
+                         rows=[_client_row(consumer) for consumer in queryset.select_related("user")])
 
     action.__name__ = f"{verb}_clients"
     return admin.action(description=f"{verb.capitalize()} the selected apps (review)…",
                         permissions=["change"])(action)
 
 
-accept_clients = _review_action(ReviewStatus.APPROVED, "accept")
-reject_clients = _review_action(ReviewStatus.REJECTED, "reject")
+accept_clients = _review_action(ReviewStatus.APPROVED, "accept", "accepted")
+reject_clients = _review_action(ReviewStatus.REJECTED, "reject", "rejected")
 
 
 # django-oauth-toolkit's admin registers its own page for the application model, which is ours: its
@@ -118,7 +139,9 @@ if admin.site.is_registered(Consumer):
 @admin.register(Consumer)
 class ConsumerAdmin(admin.ModelAdmin):
     view_on_site = False  # the app page is its owner's; staff see the client here
-    list_display = ("name", "client_id", "user", "scopes", "is_active", "review_status", "created", "last_used")
+    # Narrow enough for 1280 px beside the admin's sidebar: the key under the name, the scopes and the
+    # creation date on the client's own page.
+    list_display = ("app", "user", "review_status", "is_active", "last_used")
     list_filter = ("review_status", "revoked_at")
     search_fields = ("=client_id", "name", "user__username", "user__email")
     list_select_related = ("user",)
@@ -182,9 +205,11 @@ class ConsumerAdmin(admin.ModelAdmin):
     def secrets_view(self, request):
         """GET only, after the redirect: shows the waiting secrets and forgets them, so a reload
         shows none."""
-        secrets, _ = secrets_take(request.session, "admin")
+        secrets, facts = secrets_take(request.session, "admin")
         by_pk = Consumer.objects.select_related("user").in_bulk(list(secrets))
-        shown = [(by_pk[pk], secret) for pk, secret in secrets.items() if pk in by_pk]
+        now = timezone.now()
+        shown = [(by_pk[pk], secret, _old_secret(by_pk[pk], now) if facts.get("rotated") else "")
+                 for pk, secret in secrets.items() if pk in by_pk]
         response = TemplateResponse(request, "admin/consumers/consumer/secrets.html", {
             **self.admin_site.each_context(request),
             "title": "Client secrets, shown once",
@@ -196,18 +221,38 @@ class ConsumerAdmin(admin.ModelAdmin):
 
     # --- Usage at a glance ---------------------------------------------------------------------------
 
+    @admin.display(description="App", ordering="name")
+    def app(self, consumer):
+        return format_html('{}<br><code class="client-key">{}</code>', consumer.name, consumer.client_key)
+
     @admin.display(boolean=True, description="Active")
     def is_active(self, consumer):
         return consumer.is_active and not consumer.is_rejected
 
-    @admin.display(description="OAuth access tokens")
+    @admin.display(description="Tokens issued")
     def tokens_issued(self, consumer):
-        counts = consumer.access_tokens.aggregate(
+        """OAuth 1.0a access tokens (live until revoked) and OAuth 2.0 access and refresh tokens, each
+        with a link to its list in the admin."""
+        now = timezone.now()
+        oauth1 = consumer.access_tokens.aggregate(
             active=Count("pk", filter=Q(revoked_at__isnull=True)),
             revoked=Count("pk", filter=Q(revoked_at__isnull=False)),
         )
-        link = reverse("admin:consumers_accesstoken_changelist") + "?" + urlencode({"consumer__id__exact": consumer.pk})
-        return format_html('<a href="{}">{} active, {} revoked</a>', link, counts["active"], counts["revoked"])
+        access = get_access_token_model().objects.filter(application=consumer).aggregate(
+            live=Count("pk", filter=Q(expires__gt=now)), expired=Count("pk", filter=Q(expires__lte=now)))
+        refresh = get_refresh_token_model().objects.filter(application=consumer).aggregate(
+            active=Count("pk", filter=Q(revoked__isnull=True)), revoked=Count("pk", filter=Q(revoked__isnull=False)))
+        return format_html(
+            'OAuth 1.0a: <a href="{}">{} active, {} revoked</a><br>'
+            'OAuth 2.0: <a href="{}">{} live, {} expired access token{}</a>; '
+            '<a href="{}">{} active, {} revoked refresh token{}</a>',
+            _filtered("admin:consumers_accesstoken_changelist", consumer__id__exact=consumer.pk),
+            oauth1["active"], oauth1["revoked"],
+            _filtered(_changelist(get_access_token_model()), application__id__exact=consumer.pk),
+            access["live"], access["expired"], pluralize(access["live"] + access["expired"]),
+            _filtered(_changelist(get_refresh_token_model()), application__id__exact=consumer.pk),
+            refresh["active"], refresh["revoked"], pluralize(refresh["active"] + refresh["revoked"]),
+        )
 
     @admin.display(description="Owner's account")
     def owner_account(self, consumer):
@@ -220,6 +265,24 @@ class ConsumerAdmin(admin.ModelAdmin):
     def audit_trail(self, consumer):
         link = reverse("admin:audit_auditevent_changelist") + "?" + urlencode({"subject": consumer.client_id})
         return format_html('<a href="{}">Events of this client</a>', link)
+
+
+def _old_secret(consumer, now):
+    """What became of a rotated client's previous secret, as the rotation left it."""
+    until = consumer.previous_secret_expires_at
+    if consumer.previous_client_secret and until and until > now:
+        hours = round((until - now).total_seconds() / 3600)
+        return (f"The previous secret keeps working until {until.strftime(DATE_FORMAT)} "
+                f"(about {hours} hour{pluralize(hours)} from now).")
+    return "The previous secret stopped working now."
+
+
+def _changelist(model):
+    return f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+
+
+def _filtered(url_name, **lookups):
+    return f"{reverse(url_name)}?{urlencode(lookups)}"
 
 
 from consumers.oauth1 import admin as oauth1_admin  # noqa: E402,F401  (registers the token admin)

@@ -23,7 +23,8 @@ def staff(db):
 def admin_action(client, staff, action, *users):
     client.force_login(staff)
     response = client.post("/admin/auth/user/", {
-        "action": action, "_selected_action": [user.pk for user in users],
+        "action": action, "_selected_action": [user.pk for user in users], "apply": "1",  # yes, on the page that asks
+        **({"reason": "Resold API access"} if action == "disable_for_terms_violation" else {}),
     })
     client.logout()
     assert response.status_code == 302, response.content[:500]
@@ -141,7 +142,7 @@ def test_an_admin_action_that_cannot_reach_the_shared_cache_changes_nothing(clie
     account_charge(user=aladdin, amount="10.00", description="November usage")
     client.force_login(staff)
     response = client.post("/admin/auth/user/", {
-        "action": "lock_for_unpaid_balance", "_selected_action": [aladdin.pk],
+        "action": "lock_for_unpaid_balance", "_selected_action": [aladdin.pk], "apply": "1",
     }, follow=True)
     assert response.status_code == 200
     assert "Nothing changed" in response.content.decode()

@@ -59,7 +59,7 @@ def assert_no_secret(*secrets):
 
 def test_admin_lock_action(staff, aladdin):
     account_charge(user=aladdin, amount="10")
-    response = staff.post("/admin/auth/user/", {"action": "lock_for_unpaid_balance",
+    response = staff.post("/admin/auth/user/", {"action": "lock_for_unpaid_balance", "apply": "1",
                                                  "_selected_action": [aladdin.pk]}, **FORGED)
     assert response.status_code == 302
     event = only_event(Action.ACCOUNT_STATE_CHANGED)
@@ -127,7 +127,8 @@ def test_revoke_page(developer, aladdin_key):
 
 def test_admin_revoke_action_records_once(staff, aladdin_key):
     for _ in range(2):  # revoking a revoked client changes nothing, and records nothing
-        staff.post("/admin/consumers/consumer/", {"action": "revoke_clients", "_selected_action": [aladdin_key.pk]})
+        staff.post("/admin/consumers/consumer/", {"action": "revoke_clients", "_selected_action": [aladdin_key.pk],
+                                                  "apply": "1"})
     assert who(only_event(Action.CLIENT_REVOKED)) == ("staff", STAFF_IP, aladdin_key.client_key)
 
 

@@ -1,6 +1,7 @@
 """Staff manage clients in the admin, as a staff member in a browser would (the admin's forms and
 actions over HTTP): find, add (secret shown once), edit, rotate, revoke, reinstate, review. Every
 change lands in the audit trail with the staff member and address, and the API follows at once."""
+import re
 from urllib.parse import parse_qs
 
 import pytest
@@ -13,7 +14,14 @@ from accounts.services import account_suspend
 from audit.models import AuditEvent
 from consumers.models import Consumer, ReviewStatus
 from consumers.oauth1.models import AccessToken
-from tests.factories import basic_header, make_access_token, make_consumer, make_user
+from tests.factories import (
+    basic_header,
+    make_access_token,
+    make_bearer_token,
+    make_consumer,
+    make_refresh_token,
+    make_user,
+)
 from tests.oauth1.signing import signed_send
 from tests.servers import gunicorn_server
 
@@ -37,7 +45,9 @@ def staff_client(staff):
 
 
 def act(staff_client, action, *consumers, **extra):
-    response = staff_client.post(URL, {"action": action, "_selected_action": [c.pk for c in consumers], **extra})
+    """Choose the action and say yes on its intermediate page (`apply`), as staff do."""
+    response = staff_client.post(URL, {"action": action, "_selected_action": [c.pk for c in consumers],
+                                       "apply": "1", **extra})
     assert response.status_code == 302, response.content[:800]
     return response
 
@@ -189,7 +199,7 @@ def test_rotate_shows_the_new_secret_once_and_the_old_one_stops(staff_client, st
 
 def test_revoke_action_stops_the_key(staff_client, aladdin_key, aladdin, password):
     response = staff_client.post(URL, {
-        "action": "revoke_clients", "_selected_action": [aladdin_key.pk],
+        "action": "revoke_clients", "_selected_action": [aladdin_key.pk], "apply": "1",
     })
     assert response.status_code == 302
     assert not Consumer.objects.get(pk=aladdin_key.pk).is_active
@@ -220,7 +230,7 @@ def test_reinstate_after_revoke_brings_the_key_back_but_not_its_tokens(staff_cli
 def test_actions_are_all_or_nothing_and_counted(staff_client, aladdin):
     first, second = make_consumer(aladdin), make_consumer(aladdin)
     response = act(staff_client, "revoke_clients", first, second)
-    assert "2 client(s) revoked." in [m.message for m in response.wsgi_request._messages]
+    assert "2 clients revoked." in [m.message for m in response.wsgi_request._messages]
     assert not Consumer.objects.active().exists()
 
 
@@ -350,3 +360,94 @@ def test_admin_changes_apply_on_every_worker_at_once(staff_client, password):
         assert statuses() == {403}
         review_action(staff_client, "accept_clients", app, "")
         assert statuses() == {200}
+
+
+# --- Asking first, saying it right ----------------------------------------------------------------------
+
+
+def messages_of(response):
+    return [m.message for m in response.wsgi_request._messages]
+
+
+def test_revoke_asks_first_listing_the_apps(staff_client, aladdin_key):
+    other = make_consumer(make_user("bob"), name="Bob's tool")
+    asked = staff_client.post(URL, {"action": "revoke_clients", "_selected_action": [aladdin_key.pk, other.pk]})
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert f"{aladdin_key.name} ({aladdin_key.client_key}), by Aladdin: approved" in page
+    assert f"Bob&#x27;s tool ({other.client_key}), by bob: approved" in page
+    assert 'value="Revoke"' in page and "No, take me back" in page
+    assert Consumer.objects.active().count() == 2  # nothing revoked yet
+    assert not AuditEvent.objects.filter(action=Action.CLIENT_REVOKED).exists()
+
+    done = act(staff_client, "revoke_clients", aladdin_key, other)
+    assert messages_of(done) == ["2 clients revoked."]
+    assert not Consumer.objects.active().exists()
+
+
+@pytest.mark.parametrize("count, message", [(1, "1 client rejected."), (2, "2 clients rejected.")])
+def test_review_messages_say_it_in_plain_english(staff_client, aladdin, count, message):
+    apps = [make_consumer(aladdin) for _ in range(count)]
+    assert messages_of(act(staff_client, "reject_clients", *apps, note="")) == [message]
+
+
+def test_nothing_to_rotate_says_so(staff_client, aladdin_key):
+    act(staff_client, "revoke_clients", aladdin_key)
+    response = act(staff_client, "rotate_client_secrets", aladdin_key, overlap="1h")
+    assert messages_of(response)[-1] == "No secrets rotated."
+
+
+@pytest.mark.parametrize("overlap, hours", [("1h", 1), ("24h", 24)])
+def test_the_secrets_page_says_until_when_the_old_secret_works(staff_client, aladdin_key, overlap, hours):
+    act(staff_client, "rotate_client_secrets", aladdin_key, overlap=overlap)
+    rotated = Consumer.objects.get(pk=aladdin_key.pk)
+    page = staff_client.get(SECRETS).content.decode()
+    until = rotated.previous_secret_expires_at.strftime("%Y-%m-%d %H:%M UTC")
+    assert (f"The previous secret keeps working until {until} (about {hours} hour{'s' if hours > 1 else ''} "
+            "from now).") in page
+    assert "stopped working" not in page
+
+
+def test_the_secrets_page_says_the_old_secret_stopped_when_it_did(staff_client, aladdin_key, aladdin):
+    act(staff_client, "rotate_client_secrets", aladdin_key, overlap="0")
+    page = staff_client.get(SECRETS).content.decode()
+    assert "The previous secret stopped working now." in page and "keeps working" not in page
+    add(staff_client, aladdin)  # a new client has no previous secret to speak of
+    page = staff_client.get(SECRETS).content.decode()
+    assert "previous secret" not in page
+
+
+def test_the_secrets_page_has_copy_buttons_from_a_static_script(staff_client, aladdin_key):
+    act(staff_client, "rotate_client_secrets", aladdin_key, overlap="0")
+    page = staff_client.get(SECRETS).content.decode()
+    assert f'data-copy="client-secret-{aladdin_key.pk}"' in page and f'id="client-secret-{aladdin_key.pk}"' in page
+    assert '<script src="/static/copy.js"' in page and "<script>" not in page
+
+
+def test_usage_counts_oauth2_tokens_too(staff_client, aladdin_key):
+    alice = make_user("alice")
+    live = make_bearer_token(aladdin_key, alice)
+    make_bearer_token(aladdin_key, make_user("bob"), expires_in=-60)
+    make_refresh_token(live)
+    make_access_token(aladdin_key, alice)
+    page = staff_client.get(f"{URL}{aladdin_key.pk}/change/").content.decode()
+    assert "OAuth 1.0a: " in page and ">1 active, 0 revoked</a>" in page
+    assert ">1 live, 1 expired access tokens</a>" in page
+    assert ">1 active, 0 revoked refresh token</a>" in page
+    tokens = staff_client.get("/admin/oauth2_provider/accesstoken/", {"application__id__exact": aladdin_key.pk})
+    assert tokens.status_code == 200 and "alice" in tokens.content.decode() and "bob" in tokens.content.decode()
+    refresh = staff_client.get("/admin/oauth2_provider/refreshtoken/", {"application__id__exact": aladdin_key.pk})
+    assert refresh.status_code == 200 and "alice" in refresh.content.decode()
+
+
+def test_the_client_list_keeps_to_what_staff_scan(staff_client, aladdin_key):
+    page = staff_client.get(URL).content.decode()
+    headers = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', page)
+    assert headers == ["app", "user", "review_status", "is_active", "last_used"]
+    assert f'<code class="client-key">{aladdin_key.client_key}</code>' in page
+
+
+def test_admin_dates_read_as_on_every_other_page(staff_client, aladdin_key):
+    page = staff_client.get(f"{URL}{aladdin_key.pk}/change/").content.decode()
+    created = aladdin_key.created.strftime("%Y-%m-%d %H:%M UTC")
+    assert f'<div class="readonly">{created}</div>' in page

@@ -119,6 +119,21 @@ def admin_login(page, user, password):
     page.wait_for_url("**/admin/")
 
 
+def admin_action(page, action, *pks):
+    """On an admin list: tick the rows of `pks`, choose `action` and press Go (its page may ask first)."""
+    for pk in pks:
+        page.locator(f"input[name=_selected_action][value='{pk}']").check()
+    page.locator("select[name=action]").select_option(action)
+    page.locator("button[name=index]").click()
+
+
+def pick_in_autocomplete(page, field, text, choice):
+    """Django admin's autocomplete (select2) for `field`: type `text`, pick the result `choice`."""
+    page.locator(f".field-{field} .select2-selection").click()
+    page.locator(".select2-search__field").fill(text)
+    page.locator(".select2-results__option", has_text=choice).click()
+
+
 def axe_violations(page):
     """axe-core's violations on the page as it is now, each with the first elements at fault."""
     if not AXE.exists():

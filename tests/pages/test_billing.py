@@ -108,7 +108,7 @@ def test_the_currency_defaults_to_usd(client, aladdin):
 
 def test_staff_cannot_lock_for_a_balance_that_is_not_owed(client, aladdin, staff_user):
     client.force_login(staff_user)
-    response = client.post("/admin/auth/user/", {"action": "lock_for_unpaid_balance",
+    response = client.post("/admin/auth/user/", {"action": "lock_for_unpaid_balance", "apply": "1",
                                                   "_selected_action": [aladdin.pk]}, follow=True)
     assert "Not locked, nothing is owed: Aladdin" in response.content.decode()
     assert account_state(aladdin) == AccountState.ACTIVE
@@ -160,9 +160,11 @@ def test_with_neither_configured_the_page_says_how_to_reach_staff(client, aladdi
     assert "mailto:support@example.com" in page
 
 
-def test_nothing_owed_no_payment_link(client, aladdin, settings):
+def test_the_payment_link_is_there_only_while_something_is_owed(client, aladdin, settings):
     settings.BILLING_PAYMENT_URL = "https://pay.example/checkout?amount={amount}"
     assert "pay.example" not in billing_page(client, aladdin)
+    account_charge(user=aladdin, amount="5")
+    assert 'href="https://pay.example/checkout?amount=5.00"' in client.get("/billing").content.decode()
 
 
 def test_access_comes_back_is_promised_only_while_locked(client, aladdin):

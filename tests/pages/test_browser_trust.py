@@ -14,7 +14,14 @@ from requests_oauthlib import OAuth1Session
 from accounts.services import account_charge
 from consumers.models import Consumer
 from tests import factories
-from tests.pages.conftest import admin_login, assert_accessible, copy_from, register_app, sign_up
+from tests.pages.conftest import (
+    admin_action,
+    admin_login,
+    assert_accessible,
+    copy_from,
+    register_app,
+    sign_up,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
@@ -211,9 +218,8 @@ def test_billing_shows_the_currency_and_a_way_out_of_a_lock_with_nothing_owed(ne
     staff = new_page()
     admin_login(staff, staff_user, "staff password 1")
     staff.goto("/admin/auth/user/")
-    staff.locator(f"input[name=_selected_action][value='{erin.pk}']").check()
-    staff.locator("select[name=action]").select_option("lock_for_unpaid_balance")
-    staff.locator("button[name=index]").click()
+    admin_action(staff, "lock_for_unpaid_balance", erin.pk)
+    staff.get_by_role("button", name="Lock API access").click()  # without a reason
     staff.get_by_text("Not locked, nothing is owed: erin").wait_for()
 
     call_command("suspend", "erin", "--billing", "--note", "Card payment reversed by the bank")

@@ -6,7 +6,14 @@ from django.contrib.auth import get_user_model
 from requests_oauthlib import OAuth1Session
 
 from accounts.services import account_charge
-from tests.pages.conftest import admin_login, copy_from, register_app, sign_up
+from tests.pages.conftest import (
+    admin_action,
+    admin_login,
+    copy_from,
+    pick_in_autocomplete,
+    register_app,
+    sign_up,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
@@ -106,10 +113,10 @@ def test_staff_lock_then_the_user_pays_and_access_returns(new_page, live_server,
     staff = new_page()
     admin_login(staff, staff_user, "staff password 1")
     staff.goto("/admin/auth/user/")
-    staff.locator(f"input[name=_selected_action][value='{lockie.pk}']").check()
-    staff.locator("select[name=action]").select_option("lock_for_unpaid_balance")
-    staff.locator("button[name=index]").click()
-    staff.get_by_text("1 account(s) locked.").wait_for()
+    admin_action(staff, "lock_for_unpaid_balance", lockie.pk)
+    staff.get_by_text("lockie: API access active, owes 25.00 USD").wait_for()  # it asks first
+    staff.get_by_role("button", name="Lock API access").click()
+    staff.get_by_text("1 account locked.").wait_for()
 
     refused = call_api()
     assert refused.status_code == 403
@@ -129,7 +136,7 @@ def test_staff_lock_then_the_user_pays_and_access_returns(new_page, live_server,
     person.get_by_role("heading", name="How to pay").wait_for()
 
     staff.goto("/admin/accounts/balanceentry/add/")
-    staff.get_by_label("User").fill(str(lockie.pk))
+    pick_in_autocomplete(staff, "user", "lock", "lockie")  # found by username
     staff.get_by_label("Kind").select_option(label="Payment received")
     staff.get_by_label("Amount").fill("25.00")
     staff.get_by_label("Description").fill("Bank transfer ACCT")
