@@ -20,7 +20,7 @@ from oauth2_provider.models import get_access_token_model, get_refresh_token_mod
 
 from access.client_address import client_address
 from accounts.policy import account_state
-from audit.admin_actions import ConfirmForm, apply_to_selected, ask_first, confirmed_form
+from audit.admin_actions import ReasonForm, apply_to_selected, ask_first, confirmed_form
 from consumers.forms import ConsumerAdminAddForm, ReviewNoteForm, SecretRotateForm
 from consumers.models import Consumer, ReviewStatus
 from consumers.secrets_once import secrets_keep, secrets_take
@@ -55,8 +55,10 @@ def _client_row(consumer):
 
 @admin.action(description="Revoke the selected clients…", permissions=["change"])
 def revoke_clients(modeladmin, request, queryset):
-    """Asks first, listing the apps: their keys stop working for everyone, and their tokens with them."""
-    form = confirmed_form(request, ConfirmForm)
+    """Asks first, listing the apps, and for a reason the audit trail keeps: their keys stop working for
+    everyone, and their tokens with them."""
+    form = confirmed_form(request, ReasonForm, required=False,
+                          optional_help="Say why, for whoever reads the audit trail or reinstates the app.")
     if not form.is_valid():
         return ask_first(
             modeladmin, request, queryset, form, title="Revoke the selected apps",
@@ -65,8 +67,10 @@ def revoke_clients(modeladmin, request, queryset):
                   "back, but not the tokens issued before.",
             rows=[_client_row(consumer) for consumer in queryset.select_related("user")],
             button="Revoke", danger=True)
+    note = form.cleaned_data["reason"]
     apply_to_selected(modeladmin, request, queryset,
-                      lambda consumer, **who: consumer_revoke(consumer=consumer, **who), "client(s) revoked")
+                      lambda consumer, **who: consumer_revoke(consumer=consumer, note=note, **who),
+                      "client(s) revoked")
 
 
 @admin.action(description="Reinstate the selected revoked clients (their tokens stay revoked)",

@@ -78,11 +78,12 @@ def consumer_secret_rotate(*, consumer, overlap=timedelta(0), actor=None, ip=Non
 
 
 @transaction.atomic
-def consumer_revoke(*, consumer, actor=None, ip=None):
+def consumer_revoke(*, consumer, note="", actor=None, ip=None):
+    """The key stops working for everyone; `note` (staff's reason) goes into the audit trail."""
     if consumer.revoked_at is None:
         consumer.revoked_at = timezone.now()
         consumer.save(update_fields=["revoked_at", "updated"])
-        _audit(AuditEvent.Action.CLIENT_REVOKED, consumer, actor, ip)
+        _audit(AuditEvent.Action.CLIENT_REVOKED, consumer, actor, ip, **({"note": note} if note else {}))
     return consumer
 
 

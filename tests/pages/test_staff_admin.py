@@ -95,6 +95,7 @@ def test_staff_disable_and_revoke_ask_first_and_the_audit_trail_says_from_what_t
     no_serious_violation(staff, "revoke, asked")
     fits(staff, SIZES[size][0])
     shoot(staff, screenshots, "admin-revoke-asks", size)
+    staff.get_by_label("Reason (optional)").fill("Its key leaked in a public repository")
     staff.get_by_role("button", name="Revoke").click()
     staff.get_by_text("1 client revoked.").wait_for()
     assert api("devon", tool) == "Invalid client key"
@@ -106,6 +107,7 @@ def test_staff_disable_and_revoke_ask_first_and_the_audit_trail_says_from_what_t
     assert disabled.locator(".field-actor").inner_text() == "staffer"
     revoked = staff.locator("#result_list tr", has_text="Client revoked")
     assert revoked.locator(".field-change").inner_text() == "active → revoked"
+    assert "Its key leaked in a public repository" in revoked.inner_text()
     assert revoked.locator(".field-about").inner_text() == f"Devon's tool ({tool.client_key})"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", revoked.locator(".field-created").inner_text())
     no_serious_violation(staff, "audit list")
