@@ -3,8 +3,9 @@
 import calendar
 
 from django.utils import timezone
-from oauth2_provider.models import get_access_token_model
+from oauth2_provider.models import get_access_token_model, get_refresh_token_model, refresh_token_expire_timedelta
 
+from access.storable import storable
 from consumers.gate import OAUTH2, gate
 from consumers.lookup_cache import key_digest
 
@@ -12,7 +13,7 @@ from consumers.lookup_cache import key_digest
 def access_token_get(token_value):
     """The unexpired access token with this value, with its client, the client's owner and its user;
     or None."""
-    if not isinstance(token_value, str) or not token_value:
+    if not _searchable(token_value):
         return None
     return (
         get_access_token_model().objects
@@ -38,3 +39,49 @@ def access_token_claims(token_value, *, client):
         "exp": calendar.timegm(token.expires.utctimetuple()),
         "iat": calendar.timegm(token.created.utctimetuple()),
     }
+
+
+def refresh_token_claims(token_value, *, client):
+    """RFC 7662's claims for a refresh token of `client` that would refresh now (not revoked nor
+    rotated, its grant not ended, not past its lifetime, and the gate lets its client and user
+    through), else None. `exp` is when it stops working unless used."""
+    if not _searchable(token_value) or client is None:
+        return None
+    token = (
+        get_refresh_token_model().objects
+        .select_related("application", "application__user", "user", "access_token")
+        .filter(token_checksum=key_digest(token_value), application_id=client.pk, revoked__isnull=True,
+                access_token__isnull=False)
+        .first()
+    )
+    if token is None:
+        return None
+    lifetime = refresh_token_expire_timedelta()
+    expires = token.access_token.expires + lifetime if lifetime else None
+    if expires is not None and expires <= timezone.now():
+        return None
+    if gate(client=token.application, user=token.user, scheme=OAUTH2) is not None:
+        return None
+    claims = {
+        "scope": token.access_token.scope,
+        "client_id": token.application.client_id,
+        "username": token.user.get_username(),
+        "iat": calendar.timegm(token.created.utctimetuple()),
+    }
+    if expires is not None:
+        claims["exp"] = calendar.timegm(expires.utctimetuple())
+    return claims
+
+
+def refresh_token_family_of(token_value, *, client):
+    """The grant (django-oauth-toolkit's token family) of a refresh token of `client`, live or
+    already rotated or revoked; None for any other text."""
+    if not _searchable(token_value) or client is None or getattr(client, "pk", None) is None:
+        return None
+    return (get_refresh_token_model().objects
+            .filter(token_checksum=key_digest(token_value), application_id=client.pk, token_family__isnull=False)
+            .values_list("token_family", flat=True).first())
+
+
+def _searchable(token_value):
+    return isinstance(token_value, str) and bool(token_value) and storable(token_value)

@@ -21,16 +21,24 @@ def pkce_pair():
     return verifier, challenge
 
 
-def approved_tokens(app, user, scope=None):
-    """A token pair as the authorization code flow gives it: `user` approves `app` on the consent
-    page (Django's test client, signed in), and the code is exchanged with its PKCE verifier."""
+def approved_code(app, user, scope=None, redirect_uri=None):
+    """(code, PKCE verifier) as the consent page gives them: `user` approves `app` (Django's test
+    client, signed in). `redirect_uri`: the app's callback unless given; "" leaves it out."""
     browser = Client()
     browser.force_login(user)
     verifier, challenge = pkce_pair()
-    query = {"response_type": "code", "client_id": app.client_key, "redirect_uri": app.callback_url,
-             "code_challenge": challenge, "code_challenge_method": "S256", **({"scope": scope} if scope else {})}
+    redirect_uri = app.callback_url if redirect_uri is None else redirect_uri
+    query = {"response_type": "code", "client_id": app.client_key, "code_challenge": challenge,
+             "code_challenge_method": "S256", **({"redirect_uri": redirect_uri} if redirect_uri else {}),
+             **({"scope": scope} if scope else {})}
     response = browser.post("/oauth2/authorize?" + urlencode(query), {"decision": "authorize"})
-    code = parse_qs(urlsplit(response["Location"]).query)["code"][0]
+    return parse_qs(urlsplit(response["Location"]).query)["code"][0], verifier
+
+
+def approved_tokens(app, user, scope=None):
+    """A token pair as the authorization code flow gives it: `user` approves `app` on the consent
+    page (Django's test client, signed in), and the code is exchanged with its PKCE verifier."""
+    code, verifier = approved_code(app, user, scope)
     response = Client().post("/oauth2/token", {"grant_type": "authorization_code", "code": code,
                                                "redirect_uri": app.callback_url, "code_verifier": verifier},
                              **client_auth(app))

@@ -165,7 +165,7 @@ def test_the_redirect_uri_may_be_left_out_or_go_deeper_under_the_callback(browse
     code = parse_qs(urlsplit(response["Location"]).query)["code"][0]
     wrong = token_call(app, grant_type="authorization_code", code=code, code_verifier=pkce[0],
                        redirect_uri=CALLBACK)  # RFC 6749 §4.1.3: the same redirect_uri as asked with
-    assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_request"
+    assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"  # §5.2 (issue 26, item 11)
 
 
 def test_a_scope_the_client_does_not_hold_is_refused(browser, developer, pkce):
