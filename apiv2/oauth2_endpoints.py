@@ -3,8 +3,8 @@ introspection (RFC 7662) and the authorization server's metadata (RFC 8414).
 
 Each passes the request through the bridge (`consumers.oauth2.bridge`) to oauthlib, which judges it
 with our validator and asks the gate before issuing; errors answer in one shape (`apiv2.oauth2_errors`).
-The token endpoint counts against the client key's rate limit once the client has authenticated, as
-OAuth 1.0a's token endpoints do.
+The token, revocation and introspection endpoints count against the client key's rate limit once the
+client has authenticated, as OAuth 1.0a's token endpoints do.
 """
 import logging
 
@@ -15,6 +15,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
+from oauth2_provider.settings import oauth2_settings
 from rest_framework.exceptions import Throttled
 
 from access.refusals import Refusal, SharedStateUnavailable
@@ -51,6 +52,14 @@ class OAuth2EndpointView(View):
     def answer(self, request):
         raise NotImplementedError
 
+    def counted(self, request, bridge):
+        """The bridge, once the request counted against its client key's rate limit (a client that
+        does not authenticate is refused by oauthlib, uncounted: nobody spends another's budget)."""
+        client = bridge.authenticated_client(request)
+        if client is not None:
+            throttle_client_key(request, client)
+        return bridge
+
     def http_method_not_allowed(self, request, *args, **kwargs):
         return oauth2_error_response(405, "invalid_request", "Use POST.", {"Allow": "POST"})
 
@@ -59,23 +68,19 @@ class OAuth2TokenView(OAuth2EndpointView):
     def answer(self, request):
         if is_token_exchange(request):  # signed with OAuth 1.0a, not client-authenticated: its own path
             return token_exchange_response(request)
-        bridge = core()
-        client = bridge.authenticated_client(request)
-        if client is not None:
-            throttle_client_key(request, client)
-        _, headers, body, status = bridge.create_token_response(request)
+        _, headers, body, status = self.counted(request, core()).create_token_response(request)
         return oauthlib_response(headers, body, status)
 
 
 class OAuth2RevokeView(OAuth2EndpointView):
     def answer(self, request):
-        _, headers, body, status = core().create_revocation_response(request)
+        _, headers, body, status = self.counted(request, core()).create_revocation_response(request)
         return oauthlib_response(headers, body, status)
 
 
 class OAuth2IntrospectView(OAuth2EndpointView):
     def answer(self, request):
-        headers, body, status = core().create_introspect_response(request)
+        headers, body, status = self.counted(request, core()).create_introspect_response(request)
         return oauthlib_response(headers, body, status)
 
 
@@ -92,7 +97,7 @@ class AuthorizationServerMetadataView(View):
                 return None
 
         metadata = {
-            "issuer": request.build_absolute_uri("/").rstrip("/"),
+            "issuer": oauth2_settings.oauth2_authorization_server_issuer(request),  # RFC 9207's `iss` too
             "authorization_endpoint": url("oauth2-authorize"),
             "token_endpoint": url("oauth2-token"),
             "revocation_endpoint": url("oauth2-revoke-token"),
@@ -101,6 +106,8 @@ class AuthorizationServerMetadataView(View):
             "grant_types_supported": list(GRANT_TYPES),
             "response_types_supported": list(RESPONSE_TYPES),
             "code_challenge_methods_supported": list(CODE_CHALLENGE_METHODS),
+            # RFC 9207: every answer of the authorization endpoint names us (`iss`), errors too.
+            "authorization_response_iss_parameter_supported": True,
             "scopes_supported": list(ALL_SCOPES),
             "token_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
             "revocation_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,

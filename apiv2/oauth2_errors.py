@@ -47,10 +47,12 @@ def no_store_response(body, status=200, headers=None):
 
 
 def oauth2_error_response(status, error, description, headers=None, **four_keys):
-    response = no_store_response(oauth2_error_body(status, error, description, **four_keys), status, headers)
-    if status == 401:
-        response["WWW-Authenticate"] = CLIENT_CHALLENGE
-    return response
+    """A 401 challenges with HTTP Basic unless the caller names the scheme the request used (a token
+    exchange signed with OAuth 1.0a is challenged with OAuth's)."""
+    headers = {name: value for name, value in (headers or {}).items()}
+    if status == 401 and not any(name.lower() == "www-authenticate" for name in headers):
+        headers["WWW-Authenticate"] = CLIENT_CHALLENGE
+    return no_store_response(oauth2_error_body(status, error, description, **four_keys), status, headers)
 
 
 def refusal_response(request, refusal):
@@ -85,7 +87,9 @@ def oauthlib_response(headers, body, status):
     data = data if isinstance(data, dict) else {}
     error = data.get("error") or "invalid_request"
     description = data.get("error_description") or error.replace("_", " ").capitalize() + "."
-    headers = {name: value for name, value in headers.items() if name.lower() != "content-type"}
+    # oauthlib's challenge names Bearer, the resource server's scheme: ours is the client's (Basic).
+    headers = {name: value for name, value in headers.items()
+               if name.lower() not in ("content-type", "www-authenticate")}
     return oauth2_error_response(status, error, description, headers)
 
 

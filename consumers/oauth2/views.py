@@ -5,7 +5,7 @@ the gate says who may approve, the toolkit stores the authorization code.
 The request stays in the page's query string and is validated again on POST, every rule with it:
 the page may have sat open while the account was locked or the client revoked.
 """
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
@@ -15,6 +15,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
+from oauth2_provider.settings import oauth2_settings
 
 from access.client_address import client_address
 from consumers.consent import NOT_VALID, consent_context, consent_refusal_page, refused
@@ -70,10 +71,20 @@ def _checked(request):
 
 def _error_answer(request, error):
     """RFC 6749 §4.1.2.1: an unknown client or a redirect URI not under its callback gets a page (never
-    a redirect there); any other error goes back to the client's redirect URI."""
+    a redirect there); any other error goes back to the client's redirect URI, naming us as every
+    answer there does (RFC 9207)."""
     oauthlib_error = error.oauthlib_error
     redirect_uri = getattr(oauthlib_error, "redirect_uri", None)
     if isinstance(error, FatalClientError) or not redirect_uri:
         return refused(request, 400, NOT_VALID,
                        f"{oauthlib_error.description} Go back to the app and start again.")
-    return HttpResponseRedirect(oauthlib_error.in_uri(redirect_uri))
+    return HttpResponseRedirect(_with_issuer(request, oauthlib_error.in_uri(redirect_uri)))
+
+
+def _with_issuer(request, uri):
+    """RFC 9207 §2: the error answer carries `iss`, the metadata's issuer, as a code answer does (the
+    toolkit adds it there), so that a client checking it tells a denial from a mix-up."""
+    parts = urlsplit(uri)
+    query = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if name != "iss"]
+    query.append(("iss", oauth2_settings.oauth2_authorization_server_issuer(request)))
+    return urlunsplit(parts._replace(query=urlencode(query)))

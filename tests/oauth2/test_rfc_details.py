@@ -7,6 +7,7 @@ Over HTTP as a client sees it: Django's test client (real database, real cache),
 against a live server where a client library's own checks are the point."""
 import time
 from datetime import timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from django.utils import timezone
@@ -98,3 +99,76 @@ def test_device_authorization_with_a_wrong_basic_secret_is_invalid_client(client
     response = client.post("/oauth2/device_authorization", "scope=products%3Aread", **FORM,
                            **client_auth(app, "wrong"))
     assert response.status_code == 401 and response.json()["error"] == "invalid_client", response.content
+
+
+# --- 8. RFC 9207: `iss` on every answer of the authorization endpoint, and said so in the metadata --------
+
+
+def authorize(browser, app, decision=None, **params):
+    from tests.oauth2.helpers import pkce_pair
+
+    query = {"response_type": "code", "client_id": app.client_key, "redirect_uri": app.callback_url, "state": "s1",
+             "code_challenge": pkce_pair()[1], "code_challenge_method": "S256", **params}
+    url = "/oauth2/authorize?" + urlencode({name: value for name, value in query.items() if value is not None})
+    response = browser.post(url, {"decision": decision}) if decision else browser.get(url)
+    assert response.status_code == 302, response.content
+    assert response["Location"].startswith(app.callback_url + "?")
+    return dict(parse_qsl(urlsplit(response["Location"]).query))
+
+
+@pytest.mark.parametrize(("decision", "params", "error"), [
+    ("deny", {}, "access_denied"),
+    (None, {"code_challenge": None, "code_challenge_method": None}, "invalid_request"),  # PKCE missing
+    (None, {"response_type": "token"}, "unsupported_response_type"),
+])
+def test_an_error_answer_names_the_issuer(client, app, alice, decision, params, error):
+    client.force_login(alice)
+    answer = authorize(client, app, decision, **params)
+    assert answer["error"] == error and answer["state"] == "s1"
+    assert answer["iss"] == client.get("/.well-known/oauth-authorization-server").json()["issuer"]
+
+
+def test_the_metadata_says_every_answer_names_the_issuer(client):
+    assert client.get("/.well-known/oauth-authorization-server").json()[
+        "authorization_response_iss_parameter_supported"] is True
+
+
+# --- 12. A refused token exchange (OAuth 1.0a) is challenged with OAuth --------------------------------
+
+
+def test_a_refused_token_exchange_is_challenged_with_oauth(client, app, alice_token):
+    from tests.oauth2.test_token_exchange import exchange
+
+    response = exchange(client, app, alice_token, consumer_secret="wrong")
+    assert response.status_code == 401 and response.json()["error"] == "invalid_client"
+    assert response["WWW-Authenticate"] == 'OAuth realm="api"'
+
+
+def test_a_refused_client_at_the_token_endpoint_is_challenged_with_basic(client, app):
+    response = client.post("/oauth2/token", {"grant_type": "client_credentials"}, **client_auth(app, "wrong"))
+    assert response.status_code == 401 and response["WWW-Authenticate"].startswith('Basic realm="api"')
+
+
+# --- 13. RFC 7636 §4.2: a code_challenge no verifier can match is refused at once ----------------------
+
+
+@pytest.mark.parametrize("challenge", ["short", "x" * 42, "x" * 44, "+" * 43, "a" * 42 + "=", "x" * 128])
+def test_a_malformed_code_challenge_is_refused(client, app, alice, challenge):
+    client.force_login(alice)
+    answer = authorize(client, app, code_challenge=challenge)
+    assert answer["error"] == "invalid_request" and "code_challenge" in answer["error_description"]
+
+
+# --- 14. Introspection and revocation count against the client key's rate limit ------------------------
+
+
+@pytest.mark.parametrize("path", ["/oauth2/introspect", "/oauth2/revoke_token"])
+def test_introspection_and_revocation_count_against_the_client_keys_budget(client, app, rates, path):
+    rates(client_key="2/hour", account="1000/hour")
+    first = client.post(path, {"token": "anything"}, **client_auth(app))
+    assert first.status_code == 200 and first["X-RateLimit-Remaining"] == "1"
+    assert client.post(path, {"token": "anything"}, **client_auth(app, "wrong")).status_code == 401  # not counted
+    assert client.post(path, {"token": "anything"}, **client_auth(app)).status_code == 200
+    refused = client.post(path, {"token": "anything"}, **client_auth(app))
+    assert refused.status_code == 429 and refused.json()["error"] == "slow_down"
+    assert int(refused["Retry-After"]) > 0
