@@ -107,5 +107,12 @@ def access_tokens_revoke_for_app(*, user, consumer, actor=None, ip=None):
         access_token_revoke(access_token=access_token, actor=actor, ip=ip)
 
 
+def request_tokens_end_for_app(*, user, consumer):
+    """Request tokens `user` authorized for `consumer` that were not yet exchanged: used up, so that
+    none becomes an access token after she revoked the app."""
+    RequestToken.objects.live().filter(user=user, consumer=consumer, authorized_at__isnull=False).update(
+        used_at=timezone.now())
+
+
 def access_token_mark_used(*, access_token):
     record_last_use(access_token, key=access_token.key)
