@@ -10,7 +10,7 @@ from oauth2_provider.models import get_access_token_model, get_device_grant_mode
 from consumers.models import Consumer
 from consumers.oauth1.models import AccessToken as OAuth1AccessToken
 from consumers.oauth1.selectors import authorized_apps_of
-from consumers.oauth1.services import access_tokens_revoke_for_app
+from consumers.oauth1.services import access_tokens_revoke_for_app, request_tokens_end_for_app
 from consumers.oauth2.services import oauth2_tokens_revoke_for_app
 
 OAUTH1 = "OAuth 1.0a"
@@ -59,9 +59,11 @@ def authorized_app_get(user, consumer_pk):
 
 @transaction.atomic
 def authorized_app_revoke(*, user, consumer, actor=None, ip=None):
-    """Every token `user` gave `consumer`, both protocols', refresh tokens and unused authorization
-    codes too: the app can no longer use the account at all, from the next request on."""
+    """Every token `user` gave `consumer`, both protocols', refresh tokens, unused authorization codes,
+    approved device codes and authorized OAuth 1.0a request tokens not yet exchanged too: the app can
+    no longer use the account at all, from the next request on."""
     access_tokens_revoke_for_app(user=user, consumer=consumer, actor=actor, ip=ip)
+    request_tokens_end_for_app(user=user, consumer=consumer)
     oauth2_tokens_revoke_for_app(user=user, client=consumer, actor=actor, ip=ip)
 
 

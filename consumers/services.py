@@ -12,6 +12,7 @@ from audit.services import audit_record
 from consumers.lookup_cache import ACCESS_TOKEN, forget
 from consumers.models import Consumer, ReviewStatus, generate_client_secret
 from consumers.oauth1.models import AccessToken, RequestToken
+from consumers.oauth2.services import oauth2_grants_end_for_client
 from consumers.scopes import ALL_SCOPES, parse_scopes
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -114,12 +115,14 @@ def consumer_review(*, consumer, status, note="", actor=None, ip=None):
 
 
 def _tokens_end(consumer, when):
-    """Revoke the client's access tokens and end its request tokens. Queryset updates send no signal,
-    so the tokens' snapshots are forgotten here (before the commit, as every forget is)."""
+    """Revoke the client's access tokens and end its request tokens, and end its OAuth 2.0 grants.
+    Queryset updates send no signal, so the tokens' snapshots are forgotten here (before the commit,
+    as every forget is)."""
     live = AccessToken.objects.live().filter(consumer=consumer)
     forget(ACCESS_TOKEN, list(live.values_list("key", flat=True)))
     live.update(revoked_at=when)
     RequestToken.objects.live().filter(consumer=consumer).update(used_at=timezone.now())
+    oauth2_grants_end_for_client(client=consumer)
 
 
 def consumer_mark_used(*, consumer):

@@ -5,8 +5,14 @@ revoking a refresh token (RFC 7009 §2.1), an authorization code used twice (RFC
 Over HTTP as a client sees it (Django's test client: real database, real cache): after the ending,
 the tokens are refused on /v2, inactive at introspection, and refresh nothing."""
 import pytest
+from django.test import Client
 
+from consumers.models import ReviewStatus
+from consumers.services import consumer_reinstate, consumer_review, consumer_revoke
+from tests.factories import make_request_token
+from tests.oauth1.signing import signed_send
 from tests.oauth2.helpers import approved_code, approved_tokens, client_auth
+from tests.oauth2.test_device import approve, ask, poll
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +37,76 @@ def assert_ended(client, app, tokens):
     assert introspected.json() == {"active": False}
     response = refresh(client, app, tokens["refresh_token"])
     assert response.status_code == 400 and response.json()["error"] == "invalid_grant", response.content
+
+
+# --- 1. A client staff revoked or rejected brings no OAuth 2.0 token back ---------------------------------
+
+
+def test_reinstating_a_revoked_client_brings_back_none_of_its_oauth2_tokens(client, app, alice, developer):
+    tokens = approved_tokens(app, alice)
+    owners = client.post("/oauth2/token", {"grant_type": "client_credentials"}, **client_auth(app)).json()
+    consumer_revoke(consumer=app)
+    assert not works(client, tokens) and not works(client, owners)  # the gate, while revoked
+    consumer_reinstate(consumer=app)
+    assert not works(client, owners)
+    assert_ended(client, app, tokens)
+    assert works(client, approved_tokens(app, alice))  # the app works again, with new consent
+
+
+def test_accepting_a_rejected_client_brings_back_none_of_its_oauth2_tokens(client, app, alice, settings):
+    tokens = approved_tokens(app, alice)
+    consumer_review(consumer=app, status=ReviewStatus.REJECTED, note="no")
+    consumer_review(consumer=app, status=ReviewStatus.APPROVED)
+    assert_ended(client, app, tokens)
+
+
+def test_a_device_approved_before_the_client_was_revoked_gets_nothing_after(client, app, alice):
+    codes = ask(client, app).json()
+    browser = Client()
+    browser.force_login(alice)
+    assert approve(browser, codes).status_code == 302
+    consumer_revoke(consumer=app)
+    consumer_reinstate(consumer=app)
+    response = poll(client, app, codes["device_code"])
+    assert response.status_code == 400 and response.json()["error"] == "access_denied", response.content
+
+
+# --- 2. The user's Revoke on /account/apps ends what is approved but not yet exchanged -------------------
+
+
+def test_revoke_denies_a_device_code_approved_but_not_yet_polled_for(client, app, alice):
+    tokens = approved_tokens(app, alice)  # so the app is on her page
+    codes = ask(client, app).json()
+    browser = Client()
+    browser.force_login(alice)
+    assert approve(browser, codes).status_code == 302
+    assert browser.post(f"/account/apps/app/{app.pk}/revoke").status_code == 302
+    response = poll(client, app, codes["device_code"])
+    assert response.status_code == 400 and response.json()["error"] == "access_denied", response.content
+    assert not works(client, tokens)
+
+
+def test_revoke_ends_an_oauth1_request_token_authorized_but_not_yet_exchanged(client, app, alice):
+    tokens = approved_tokens(app, alice)
+    request_token = make_request_token(app, authorized_by=alice)
+    browser = Client()
+    browser.force_login(alice)
+    assert browser.post(f"/account/apps/app/{app.pk}/revoke").status_code == 302
+    response = signed_send(client, "POST", "/oauth/access_token", app, token=request_token,
+                           verifier=request_token.verifier)
+    assert response.status_code == 401, response.content
+    assert not works(client, tokens)
+
+
+def test_revoke_leaves_another_users_request_token_alone(client, app, alice, developer):
+    approved_tokens(app, alice)
+    request_token = make_request_token(app, authorized_by=developer)
+    browser = Client()
+    browser.force_login(alice)
+    browser.post(f"/account/apps/app/{app.pk}/revoke")
+    response = signed_send(client, "POST", "/oauth/access_token", app, token=request_token,
+                           verifier=request_token.verifier)
+    assert response.status_code == 200, response.content
 
 
 # --- 4. Revoking a refresh token already rotated ends the grant (RFC 7009 §2.1) -------------------------
