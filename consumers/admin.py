@@ -223,3 +223,4 @@ class ConsumerAdmin(admin.ModelAdmin):
 
 
 from consumers.oauth1 import admin as oauth1_admin  # noqa: E402,F401  (registers the token admin)
+from consumers.oauth2 import admin as oauth2_admin  # noqa: E402,F401  (replaces the toolkit's token admin)
