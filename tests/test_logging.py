@@ -159,7 +159,7 @@ def test_no_oauth2_flow_logs_a_secret(captured, client):
     browser = Client()
     browser.force_login(alice)
     verifier, challenge = pkce_pair()
-    query = urlencode({"response_type": "code", "client_id": app.client_key, "redirect_uri": CALLBACK,
+    query = urlencode({"response_type": "code", "client_id": app.client_key,  # none: none at the token endpoint
                        "code_challenge": challenge, "code_challenge_method": "S256", "state": "st"})
     approved = browser.post(f"/oauth2/authorize?{query}", {"decision": "authorize"})
     code = parse_qs(urlsplit(approved["Location"]).query)["code"][0]

@@ -1,6 +1,6 @@
 """The OAuth 2.0 rules that are ours rather than the RFCs': PKCE with S256 only (and a challenge of
-its form), and the gate asked
-before any token is issued. Hooks for oauthlib's grant types (`consumers.oauth2.server`)."""
+its form), and the gate asked before any token is issued. Hooks for oauthlib's grant types
+(`consumers.oauth2.server`)."""
 import re
 
 from oauthlib.oauth2.rfc6749.errors import InvalidRequestError, MissingCodeChallengeError
