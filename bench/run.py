@@ -359,7 +359,8 @@ def measure(seeded, base_url, args, store, only=None):
             if number % 2:
                 scenarios.reverse()
             for scenario in scenarios:
-                described[scenario["name"]] = {key: scenario[key] for key in ("goal", "peer_of") if key in scenario}
+                described[scenario["name"]] = {key: scenario[key] for key in ("goal", "peer_of", "ceiling")
+                                                if key in scenario}
                 if scenario["name"] in left_out:
                     continue
                 try:
@@ -480,7 +481,8 @@ def median_interval(ratios, resamples=2000):
 
 
 def verdicts(results, goals=True):
-    """A line per goal (when `goals`) and per peer: met or not (on the median), with the median's 95% interval."""
+    """A line per goal and per peer's ceiling (when `goals`): met or not (on the median), with the median's 95%
+    interval; and a line per peer: behind ours or not."""
     lines = []
     for name, row in results.items():
         if "left_out" in row:
@@ -491,6 +493,11 @@ def verdicts(results, goals=True):
             met = "met" if row["ratio_to_reference"] >= row["goal"] else "NOT met"
             low, high = row.get("ratio_interval", [row["ratio_to_reference"]] * 2)
             lines.append(f"goal {name} >= {row['goal']:.2f}x the reference: {row['ratio_to_reference']:.2f} "
+                         f"(95% interval {low:.2f}-{high:.2f}), {met}")
+        if goals and "ceiling" in row:
+            met = "met" if row["ratio_to_reference"] <= row["ceiling"] else "NOT met"
+            low, high = row.get("ratio_interval", [row["ratio_to_reference"]] * 2)
+            lines.append(f"goal {name} <= {row['ceiling']:.2f}x the reference: {row['ratio_to_reference']:.2f} "
                          f"(95% interval {low:.2f}-{high:.2f}), {met}")
         ours = results.get(row.get("peer_of"))
         if ours is not None and "left_out" not in ours:
