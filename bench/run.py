@@ -260,7 +260,7 @@ def main():
     parser.add_argument("--only", nargs="+", metavar="SCENARIO",
                         default=os.environ.get("BENCH_ONLY", "").split() or None,
                         help="these scenarios only (the reference is always run)")
-    parser.add_argument("--topologies", type=topologies, default=topologies(os.environ.get("BENCH_TOPOLOGIES", "")),
+    parser.add_argument("--topologies", type=topologies, default=os.environ.get("BENCH_TOPOLOGIES", ""),
                         help="comma-separated, run one after the other: server (one redis-server), cluster "
                              "(three masters); both by default")
     args = parser.parse_args()
