@@ -282,8 +282,10 @@ def main():
     failures = [f"{name} ({topology})" for topology, section in sections.items()
                 for name, row in section["results"].items()
                 if "left_out" in row or row["non_2xx"] or row["socket_errors"]]
+    failures += [f"{section['store_failures_logged']} store failures logged ({topology})"
+                 for topology, section in sections.items() if section["store_failures_logged"]]
     if failures:
-        raise SystemExit(f"scenarios left out, or unexpected non-2xx responses or socket errors, in: "
+        raise SystemExit(f"scenarios left out, unexpected non-2xx responses or socket errors, or store failures, in: "
                          f"{', '.join(failures)}")
 
 
