@@ -170,12 +170,35 @@ def lua_literal(value):
     return json.dumps(value)  # a JSON string literal is a valid Lua string literal for our ASCII data
 
 
-def run_wrk(base_url, scenario, seconds, threads, connections, workdir, pin=False, redis_cpu=None, idle_rate=None):
-    """One wrk run of `scenario`; `redis_cpu` (the store's `cpu_seconds`) is read just before and just after,
-    and `idle_rate` (Redis's CPU seconds per second with no requests) taken off once more."""
+def server_cpu_seconds(pid):
+    """CPU seconds (user + system) used so far by gunicorn's master `pid` and its workers, alive or reaped,
+    from /proc: what the app host spends on the requests."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        parent, used, reaped = int(fields[1]), int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+        if int(entry.name) == pid:
+            total += used + reaped
+        elif parent == pid:
+            total += used
+    return total / tick
+
+
+def run_wrk(base_url, scenario, seconds, threads, connections, workdir, pin=False, redis_cpu=None, idle_rate=None,
+            app_cpu=None):
+    """One wrk run of `scenario`; `redis_cpu` (the store's `cpu_seconds`) and `app_cpu` (gunicorn's,
+    `server_cpu_seconds`) are read just before and just after, and `idle_rate` (Redis's CPU seconds per
+    second with no requests) taken off once more."""
     script = Path(workdir) / f"{scenario['name']}.lua"
     script.write_text(LUA_TEMPLATE.format(requests=lua_literal(scenario["requests"]), threads=threads))
     redis_before = redis_cpu() if redis_cpu else None
+    app_before = app_cpu() if app_cpu else None
     started = time.monotonic()
     before = os.times()
     output = subprocess.run(
@@ -187,7 +210,11 @@ def run_wrk(base_url, scenario, seconds, threads, connections, workdir, pin=Fals
     after = os.times()
     window = time.monotonic() - started
     redis_after = redis_cpu() if redis_cpu else None
+    app_after = app_cpu() if app_cpu else None
     run = parse_wrk(output)
+    # The app host's CPU per request: gunicorn's workers (Python, Django, our code, the store's client).
+    run["app_cpu_us"] = (round(1e6 * (app_after - app_before) / max(run["requests"], 1), 1)
+                         if app_before is not None else None)
     # The load generator's own CPU per request (start-up and script loading included): it shares the machine
     # with the server, so it should cost every scenario alike.
     used = (after.children_user + after.children_system) - (before.children_user + before.children_system)
@@ -314,12 +341,14 @@ def run_topology(topology, store, args, directory):
     base_url = f"http://{HOST}:{port}"
     try:
         seeded = seed(env, [])
-        results = measure(seeded, base_url, args, store, only=("reference", *args.only) if args.only else None)
+        app_cpu = lambda: server_cpu_seconds(server.pid)  # noqa: E731 - read around each run
+        results = measure(seeded, base_url, args, store, only=("reference", *args.only) if args.only else None,
+                          app_cpu=app_cpu)
         if args.mode == "large":
             # The same OAuth scenario again, side by side with the reference, once the stores are full.
             print(f"Seeding {LARGE_SUMMARY} ...", flush=True)
             seed(env, ["--add-large", seeded["client_key"]])
-            large = measure(seeded, base_url, args, store, only=("reference", "oauth1-hmac-sha1"))
+            large = measure(seeded, base_url, args, store, only=("reference", "oauth1-hmac-sha1"), app_cpu=app_cpu)
             results.update({f"{name} (large)": row for name, row in large.items()})
     finally:
         server.terminate()
@@ -340,7 +369,7 @@ def run_topology(topology, store, args, directory):
 LARGE_SUMMARY = "100,000 access tokens and 1,000,000 nonces"
 
 
-def measure(seeded, base_url, args, store, only=None):
+def measure(seeded, base_url, args, store, only=None, app_cpu=None):
     """Every scenario's runs, round after round: each round runs each scenario once, side by side with the
     reference, in the listed order and reversed every other round, so that no scenario always runs next
     to the reference (or always far from it). A warm-up run of each scenario comes first, not counted
@@ -378,7 +407,7 @@ def measure(seeded, base_url, args, store, only=None):
                     continue
                 seconds = WARM_UP_SECONDS if number < 0 else args.seconds
                 run = run_wrk(base_url, scenario, seconds, args.threads, args.connections, workdir, args.pin,
-                              redis_cpu=redis_cpu, idle_rate=idle_rate)
+                              redis_cpu=redis_cpu, idle_rate=idle_rate, app_cpu=app_cpu)
                 (warm_up if number < 0 else rounds).setdefault(scenario["name"], []).append(run)
                 fastest = max(fastest, run["requests_per_s"])
             if number >= 0:
@@ -414,14 +443,15 @@ def print_round(number, rounds):
 
 def median_round(all_runs, runs):
     """The round with the median requests/s, with the error counts of all runs (warm-up too) added up, and
-    the median over the rounds of Redis's CPU per request (a figure of its own, not the fastest round's)."""
+    the median over the rounds of the app's and Redis's CPU per request (figures of their own, not the
+    fastest round's)."""
     ordered = sorted(runs, key=lambda run: run["requests_per_s"])
     median = dict(ordered[len(ordered) // 2])
     median["non_2xx"] = sum(run["non_2xx"] for run in all_runs)
     median["socket_errors"] = sum(run["socket_errors"] for run in all_runs)
     median["rounds_requests_per_s"] = [run["requests_per_s"] for run in runs]
-    for figure in ("redis_cpu_us", "redis_cpu_us_above_idle"):
-        values = [run[figure] for run in runs if run[figure] is not None]
+    for figure in ("app_cpu_us", "redis_cpu_us", "redis_cpu_us_above_idle"):
+        values = [run[figure] for run in runs if run.get(figure) is not None]
         median[figure] = round(statistics.median(values), 2) if values else None
         median[f"rounds_{figure}"] = values
     return median
@@ -438,7 +468,8 @@ def report(topology, results, database, store, load):
     print()
     print(f"{topology}: {database} + {store}")
     print(f"{'scenario':<30} {'req/s':>9} {'ratio':>6} {'spread':>11} {'ratio of medians':>17} {'p50 ms':>8} "
-          f"{'p99 ms':>8} {'redis us/req':>13} {'above idle':>11} {'non-2xx':>8} {'sock err':>8}")
+          f"{'p99 ms':>8} {'app us/req':>11} {'redis us/req':>13} {'above idle':>11} {'non-2xx':>8} "
+          f"{'sock err':>8}")
     for name, row in results.items():
         if "left_out" in row:
             print(f"{name:<30} left out: {row['left_out']}")
@@ -455,10 +486,11 @@ def report(topology, results, database, store, load):
         medians = reference["requests_per_s"]
         row["ratio_of_medians"] = round(row["requests_per_s"] / medians, 3) if medians else 0.0
         spread = "{:.2f}-{:.2f}".format(*row["ratio_spread"])
-        redis_cpu, above_idle = ("-" if row[figure] is None else f"{row[figure]:.1f}"
-                                 for figure in ("redis_cpu_us", "redis_cpu_us_above_idle"))
+        app_cpu, redis_cpu, above_idle = ("-" if row.get(figure) is None else f"{row[figure]:.1f}"
+                                          for figure in ("app_cpu_us", "redis_cpu_us", "redis_cpu_us_above_idle"))
         print(f"{name:<30} {row['requests_per_s']:>9.1f} {row['ratio_to_reference']:>6.2f} {spread:>11} "
-              f"{row['ratio_of_medians']:>17.2f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {redis_cpu:>13} "
+              f"{row['ratio_of_medians']:>17.2f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {app_cpu:>11} "
+              f"{redis_cpu:>13} "
               f"{above_idle:>11} {row['non_2xx']:>8} {row['socket_errors']:>8}")
     section = {"database": database, "cache": store, "load_average": load,
                "goals": verdicts(results, goals=topology == "server")}
