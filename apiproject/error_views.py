@@ -40,6 +40,15 @@ def bad_request(request, exception=None):
     return for_clients(request, 400) or render(request, "400.html", status=400)
 
 
+def refused_page(request, status):
+    """The page for a request refused before any view (`apiproject.request_shape`)."""
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return host_not_served_page(request)
+    return render(request, f"{status}.html", status=status)
+
+
 def host_not_served_page(request):
     """The 400 page for a Host we do not serve. The browser would fetch the stylesheets from that
     host, which refuses them too: so they travel in the page, allowed by their hash alone (the policy

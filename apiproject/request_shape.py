@@ -8,10 +8,8 @@ they get the contract's JSON under the API URLs and the site's page elsewhere, l
 import logging
 
 from django.core.exceptions import DisallowedHost
-from django.shortcuts import render
 
-from apiproject import error_views
-from apiproject.error_views import for_clients
+from apiproject.error_views import for_clients, refused_page
 from apiv2.exceptions import unreadable_request
 
 logger = logging.getLogger("django.request")
@@ -31,9 +29,7 @@ class RequestShapeMiddleware:
             return self.get_response(request)
         status, additional = refused
         logger.warning("Refused before the view (%s): %s %s", additional, request.method, request.path)
-        if additional == HOST_NOT_SERVED:  # the page cannot count on that host for its styles
-            return for_clients(request, status, additional) or error_views.host_not_served_page(request)
-        return for_clients(request, status, additional) or render(request, f"{status}.html", status=status)
+        return for_clients(request, status, additional) or refused_page(request, status)
 
 
 def _refusal(request):

@@ -5,7 +5,7 @@ from access.storable import storable
 from accounts.policy import attach_loaded_state
 from accounts.verified_passwords import fingerprint_of_hash
 from consumers.lookup_cache import CONSUMER, UNKNOWN, remember, remembered, remembered_in
-from consumers.models import Consumer
+from consumers.models import Consumer, ReviewStatus
 
 
 def consumer_get_by_key(client_key, found=None):
@@ -56,7 +56,7 @@ def consumers_of(user):
 def consumers_usable_of(user):
     """The user's clients whose key works: neither revoked nor rejected in review (one awaiting review
     works for its owner)."""
-    return [client for client in consumers_of(user).active() if not client.is_rejected]
+    return consumers_of(user).active().exclude(review_status=ReviewStatus.REJECTED)
 
 
 def consumers_listed_of(user):

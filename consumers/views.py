@@ -22,7 +22,7 @@ from consumers.forms import ConsumerChangeForm, ConsumerRegisterForm, SecretRota
 from consumers.grants import consumer_grant_types
 from consumers.oauth1.debugger import signature_steps
 from consumers.secrets_once import secrets_keep, secrets_take
-from consumers.selectors import consumers_listed_of, consumers_of
+from consumers.selectors import consumers_listed_of, consumers_of, consumers_usable_of
 from consumers.services import (
     consumer_register,
     consumer_revoke,
@@ -47,14 +47,11 @@ class ActiveOwnConsumersMixin(OwnConsumersMixin):
         return super().get_queryset().active()
 
 
-class UsableOwnConsumersMixin(ActiveOwnConsumersMixin):
+class UsableOwnConsumersMixin(OwnConsumersMixin):
     """A client whose key does not work (revoked, or rejected in review) has nothing to rotate or debug."""
 
-    def get_object(self, queryset=None):
-        consumer = super().get_object(queryset)
-        if consumer.is_rejected:
-            raise Http404
-        return consumer
+    def get_queryset(self):
+        return consumers_usable_of(self.request.user)
 
 
 def show_secret_once(request, consumer, secret, created):
