@@ -90,7 +90,7 @@ def test_denying_sends_the_user_back_without_a_verifier(live_server, http_cookie
                                      "alice", ALICE_PASSWORD, decision="deny")
     assert response.status_code == 302
     assert parse_qs(urlsplit(response.headers["Location"]).query) == {
-        "oauth_token": [credentials["oauth_token"]]}
+        "oauth_token": [credentials["oauth_token"]], "denied": [credentials["oauth_token"]]}  # as Twitter sends it
 
 
 # --- Behind a TLS-terminating proxy (TRUST_X_FORWARDED_PROTO), on gunicorn with DEBUG off ----------
