@@ -89,8 +89,8 @@ def test_denying_sends_the_user_back_without_a_verifier(live_server, http_cookie
     response = answer_authorize_page(base, oauth.authorization_url(f"{base}/oauth/authorize"),
                                      "alice", ALICE_PASSWORD, decision="deny")
     assert response.status_code == 302
-    assert parse_qs(urlsplit(response.headers["Location"]).query) == {
-        "oauth_token": [credentials["oauth_token"]], "denied": [credentials["oauth_token"]]}  # as Twitter sends it
+    assert parse_qs(urlsplit(response.headers["Location"]).query) == {  # `denied`, as Twitter's clients expect
+        "oauth_token": [credentials["oauth_token"]], "denied": [credentials["oauth_token"]]}
 
 
 # --- Behind a TLS-terminating proxy (TRUST_X_FORWARDED_PROTO), on gunicorn with DEBUG off ----------
