@@ -22,7 +22,8 @@ def open_reference(page):
     page.locator(".opblock-summary").first.wait_for()  # Swagger UI drew the operations from the schema
 
 
-def test_try_it_out_before_authorize_gets_no_challenge_the_browser_answers(new_page):
+def test_try_it_out_before_authorize_gets_no_challenge_the_browser_answers_then_works_after(new_page, aladdin,
+                                                                                             aladdin_key, password):
     page = new_page()
     open_reference(page)
     page.locator(".opblock-get .opblock-summary", has_text="/v2/products").first.click()
@@ -37,6 +38,19 @@ def test_try_it_out_before_authorize_gets_no_challenge_the_browser_answers(new_p
     assert 'X-Basic realm="api"' in challenges and 'Bearer realm="api"' in challenges
     assert json.loads(page.locator(".live-responses-table .response-col_description pre").first.inner_text())[
         "status"] == 401  # the page shows the answer instead of hanging
+
+    page.locator(".auth-wrapper .authorize").click()  # then Authorize, with HTTP Basic and the client key
+    basic = page.locator(".modal-ux .auth-container").filter(has_text="basicAuth")
+    basic.locator("input").nth(0).fill("Aladdin")
+    basic.locator("input").nth(1).fill(password)
+    basic.get_by_role("button", name="Authorize").click()
+    header_key = page.locator(".modal-ux .auth-container").filter(has_text="clientKeyHeader")
+    header_key.locator("input").fill(aladdin_key.client_key)
+    header_key.get_by_role("button", name="Authorize").click()
+    page.locator(".modal-ux-header").get_by_role("button", name="Close").click()
+    with page.expect_response(lambda response: "/v2/products" in response.url) as answered:
+        page.get_by_role("button", name="Execute").click()
+    assert answered.value.status == 200
 
 
 def test_authorize_lists_only_schemes_that_work_and_the_dialog_passes_axe(new_page, tmp_path):

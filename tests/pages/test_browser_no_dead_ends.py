@@ -202,6 +202,7 @@ def test_the_footers_service_status_is_a_page_for_people(new_page, devon, width,
     page.locator("footer").get_by_role("link", name="Service status").click()
     page.wait_for_url("**/docs/status")
     assert page.get_by_role("heading", name="Service status").count() == 1
+    assert nav.get_by_role("button", name="Sign out").count() == 1  # still the signed-in header
     assert "All systems are working." in page.locator("#service-status").inner_text()
     assert page.locator("table").inner_text().count("working") == 2
     assert_accessible(page, "the service status page")
