@@ -5,9 +5,10 @@ configured but unreachable a nonce is refused, not claimed in the database: the 
 which nonces Redis holds, so falling back would accept replays.
 
 Redis may forget: a restart without persistence, or a failover to a replica that had not yet received
-the latest claims. The claim script therefore also refuses any request whose timestamp is older than
+the latest claims. The claim script therefore also refuses any request whose timestamp is not later than
 the moment this server began remembering: its start, or, when the group's mark was written by another
-server (a replica promoted since), the moment this server first saw the group. The mark lives as long
+server (a replica promoted since), the moment this server first saw the group. Timestamps are whole
+seconds, so a request signed in that very second is refused too: it may have come just before. The mark lives as long
 as the group's longest nonce, so while it exists every claim it covers is known to it.
 """
 import contextlib
@@ -27,7 +28,7 @@ PRUNE_PROBABILITY = 0.01  # database nonces are also pruned by `manage.py prune_
 
 MARK_SECONDS = 3600  # longer than any nonce is kept (its timestamp's window, with the clock skew allowed)
 # KEYS: the nonce, the group's mark. ARGV: the nonce's lifetime, the request's timestamp, the mark's.
-# Answers 1 (claimed), 0 (already claimed) or -1 (the timestamp is older than this server's memory).
+# Answers 1 (claimed), 0 (already claimed) or -1 (the timestamp is not later than this server's memory).
 CLAIM_SCRIPT = """
 local info = redis.call('INFO', 'server')
 local server = string.match(info, 'run_id:(%x+)')
@@ -39,7 +40,7 @@ if mark then
   if marked_by == server then since = math.max(since, tonumber(marked_since)) else since = now end
 end
 redis.call('SET', KEYS[2], server .. ':' .. since, 'EX', ARGV[3])
-if tonumber(ARGV[2]) < since then return -1 end
+if tonumber(ARGV[2]) <= since then return -1 end
 if redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX') then return 1 end
 return 0
 """
