@@ -11,6 +11,7 @@ import time
 
 import redis
 from django.conf import settings
+from redis.cluster import RedisCluster
 from redis.crc import key_slot
 
 from access.store.redis_client import ERRORS, make_client
@@ -94,13 +95,19 @@ class RoundTrip:
 
     def __init__(self, used):
         self.pipeline = used.pipeline(transaction=False)
-        self.answers = None
+        self.cluster = isinstance(used, RedisCluster)
+
+    def by_slot(self, names):
+        """{slot: [(position, name), ...]}: the names a multi-key command may take together. One server
+        (or a Sentinel's master) holds every slot, so there all names go together."""
+        groups = {}
+        for position, name in enumerate(names):
+            groups.setdefault(key_slot(key(name).encode()) if self.cluster else 0, []).append((position, name))
+        return groups
 
     def get(self, names):
         """Queue a read of `names`; a function of the answers that gives their values in order."""
-        by_slot = {}
-        for position, name in enumerate(names):
-            by_slot.setdefault(key_slot(key(name).encode()), []).append((position, name))
+        by_slot = self.by_slot(names)
         first = len(self.pipeline)
         for group in by_slot.values():
             # As a command: a Cluster's pipeline refuses `mget()`, though it sends one slot's MGET.
