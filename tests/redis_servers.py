@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from redis.sentinel import Sentinel
 
-from tests.servers import free_port
+from tests.servers import free_port, past_the_second_it_started
 
 HOST = "127.0.0.1"
 SERVICE = "mymaster"  # the Sentinel group's master name
@@ -59,6 +59,7 @@ class RedisProcess:
                 raise RuntimeError(f"{self.binary} on port {self.port} exited: {self.log_tail()}")
             try:
                 client.ping()
+                past_the_second_it_started()
                 return self
             except redis.ConnectionError:
                 time.sleep(0.05)

@@ -17,6 +17,12 @@ from bench.port import free_port  # noqa: F401 - also the tests' spare loopback 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
+def past_the_second_it_started():
+    """Wait for the next whole second: a Redis refuses a signed request whose timestamp is the second it
+    started in (whole seconds: that request may have come before it), as after any restart."""
+    time.sleep(1.01 - time.time() % 1)
+
+
 def redis_server(port, *options, password=None):
     """A private redis-server on 127.0.0.1:`port` that keeps nothing on disk, answering PING when it is
     returned (`options`: more of its command line); the caller stops the process."""
@@ -26,6 +32,7 @@ def redis_server(port, *options, password=None):
     for _ in range(100):
         try:
             client.ping()
+            past_the_second_it_started()
             return process
         except redis.ConnectionError:
             time.sleep(0.05)
