@@ -1,8 +1,9 @@
-"""Input rules for the developer's own account pages: signup, and signing in (here and in the admin)."""
+"""Input rules for the developer's own account pages: signup, signing in (here and in the admin), API
+passwords and the sign-in password's place in HTTP Basic."""
 import math
 
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 
@@ -59,3 +60,42 @@ def _count(number, unit):
 
 class SignInForm(CoolingOffMessage, AuthenticationForm):
     """The sign-in page's form."""
+
+
+class ApiPasswordCreateForm(forms.Form):
+    """The name of a new API password; `api_password_create` holds the rules about how many and which names."""
+
+    name = forms.CharField(
+        max_length=100, help_text="What it is for, e.g. “Nightly backup script”: only you see it.",
+    )
+
+
+class SignInPasswordConfirmation(forms.Form):
+    """The signed-in person's sign-in password, asked again before a change to how the account signs in.
+    The check is `authenticate()`'s, so a wrong one counts as a failed sign-in, as on the sign-in page."""
+
+    password = forms.CharField(
+        label="Your sign-in password", strip=False, help_text="To confirm it is you.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password is not None:
+            user = self.request.user
+            verified = authenticate(self.request, username=user.get_username(), password=password)
+            if verified is None or verified.pk != user.pk:
+                raise forms.ValidationError("That is not your sign-in password.", code="wrong_password")
+        return cleaned
+
+
+class BasicSignInPasswordForm(CoolingOffMessage, SignInPasswordConfirmation):
+    """Turn the sign-in password on or off for HTTP Basic (`account_basic_sign_in_password_set`)."""
+
+    allowed = forms.TypedChoiceField(choices=[("on", "on"), ("off", "off")], coerce=lambda value: value == "on",
+                                     widget=forms.HiddenInput)

@@ -1,4 +1,5 @@
-"""Each user's API account state and the history of who changed it, when and why.
+"""Each user's API account state and the history of who changed it, when and why; the account's ledger
+and its API passwords.
 
 The state is separate from Django's `is_active`: a locked user can still sign in to pay.
 """
@@ -22,6 +23,8 @@ class ApiAccount(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="api_account"
     )
     state = models.CharField(max_length=16, choices=AccountState.choices, default=AccountState.ACTIVE)
+    # Off: HTTP Basic takes only the account's API passwords (`account_basic_sign_in_password_set`).
+    basic_sign_in_password = models.BooleanField("sign-in password works in HTTP Basic", default=True)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -102,3 +105,31 @@ class PaymentNotice(models.Model):
 
     def __str__(self):
         return self.notice_id
+
+
+class ApiPassword(models.Model):
+    """A named password for HTTP Basic in place of the account's sign-in password (`accounts.api_passwords`).
+
+    Kept only as Django's password hash, beside a short digest to find its row by (too short to check a
+    password with). Revoking one deletes it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_passwords")
+    name = models.CharField(max_length=100)
+    lookup = models.CharField(
+        max_length=16, db_index=True,
+        help_text="The first hex digits of the password's SHA-256: finds the row, proves nothing.",
+    )
+    password_hash = models.CharField(max_length=128)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = "API password"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="api_password_name_unique_per_account"),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.name}"

@@ -1,11 +1,11 @@
-"""Reads of account billing: what is owed and the history behind it."""
+"""Reads of accounts: what is owed and the history behind it; the account's API passwords."""
 from decimal import Decimal
 from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import Case, DecimalField, F, Sum, When
 
-from accounts.models import BalanceEntry
+from accounts.models import ApiPassword, BalanceEntry
 
 _SIGNED = Case(
     When(kind=BalanceEntry.Kind.CHARGE, then=F("amount")),
@@ -37,3 +37,8 @@ def account_payment_link(user, amount):
     values = {"account": user.get_username(), "amount": f"{amount:.2f}", "currency": settings.BILLING_CURRENCY,
               "reference": account_payment_reference(user)}
     return settings.BILLING_PAYMENT_URL.format(**{name: quote(value, safe="") for name, value in values.items()})
+
+
+def api_passwords_of(user):
+    """The account's API passwords, newest first (each with its name, creation and last use)."""
+    return ApiPassword.objects.filter(user_id=user.pk)

@@ -1,19 +1,23 @@
 """Writes to accounts: API state (admin actions and the `suspend`/`restore` commands), signup, billing,
-clearing a cool-off after failed sign-ins."""
+clearing a cool-off after failed sign-ins, API passwords and whether the sign-in password works in Basic."""
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
+from django.views.decorators.debug import sensitive_variables
 
 from access.store.counters import counters_forget
+from accounts.api_passwords import MOST_PER_ACCOUNT, api_password_generate, api_password_lookup
 from accounts.failed_logins import failed_login_names_of, failed_logins_of
-from accounts.models import AccountState, AccountStateChange, ApiAccount, BalanceEntry, PaymentNotice
+from accounts.models import AccountState, AccountStateChange, ApiAccount, ApiPassword, BalanceEntry, PaymentNotice
 from accounts.payment_notices import AlreadyRecorded, UnknownAccount, WrongCurrency
 from accounts.policy import account_state
 from accounts.selectors import account_balance_due
 from audit.models import AuditEvent
 from audit.services import audit_record
+from consumers.services import record_last_use
 
 SUSPEND_REASONS = {"billing": AccountState.LOCKED, "terms": AccountState.DISABLED}
 
@@ -140,3 +144,70 @@ def account_clear_failed_logins(*, user, changed_by=None, ip=None):
                  detail={"failures": before.failures, "addresses": len(before.addresses),
                          "was_cooling_off": before.cooling_off})
     counters_forget(failed_login_names_of(username))
+
+
+class ApiPasswordNotCreated(ValueError):
+    """The account has the most API passwords it may have, or one by that name."""
+
+
+@transaction.atomic
+def api_password_create(*, user, name, ip=None):
+    """(the new API password's row, the password itself): shown once, kept only hashed; audited as the
+    account's own act from `ip`. Raises `ApiPasswordNotCreated`, creating nothing, when the account has
+    `MOST_PER_ACCOUNT` already or one named `name`."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one create at a time per account
+    held = ApiPassword.objects.filter(user_id=user.pk)
+    if held.count() >= MOST_PER_ACCOUNT:
+        raise ApiPasswordNotCreated(f"You have {MOST_PER_ACCOUNT} API passwords, the most an account may have: "
+                                    "revoke one you no longer use first.")
+    if held.filter(name=name).exists():
+        raise ApiPasswordNotCreated(f"You already have an API password named “{name}”.")
+    password = api_password_generate()
+    api_password = ApiPassword.objects.create(user=user, name=name, lookup=api_password_lookup(password),
+                                              password_hash=make_password(password))
+    audit_record(action=AuditEvent.Action.API_PASSWORD_CREATED, actor=user, ip=ip, subject=user.get_username(),
+                 detail={"api_password": api_password.pk, "name": name})
+    return api_password, password
+
+
+@transaction.atomic
+def api_password_revoke(*, api_password, actor=None, ip=None):
+    """Delete it: the next Basic request with it is refused on every worker, even one it was remembered
+    for (`accounts.verified_passwords`). Audited."""
+    audit_record(action=AuditEvent.Action.API_PASSWORD_REVOKED, actor=actor, ip=ip,
+                 subject=api_password.user.get_username(),
+                 detail={"api_password": api_password.pk, "name": api_password.name})
+    api_password.delete()
+
+
+def api_password_mark_used(*, api_password):
+    """Its last use, written at most about once a minute, as a client's is."""
+    record_last_use(api_password, key=api_password.lookup)
+
+
+@sensitive_variables("password")
+@transaction.atomic
+def account_basic_sign_in_password_set(*, user, allowed, password, ip=None):
+    """Let the account's sign-in password work in HTTP Basic (`allowed`, the default) or not, so that only
+    its API passwords do there; audited as the account's own act from `ip`. A no-op records nothing.
+
+    `password` is the sign-in password (the caller asked for it, counting a wrong one). Turning it off
+    hashes it again (a new salt, the same password): the digest of the hash that remembered Basic checks
+    carry changes, so one remembered before ends on the very next request, as after a password change
+    (and, as then, the account's other sessions end). Raises ValueError, changing nothing, when
+    `password` is not the sign-in password.
+    """
+    if not allowed and not check_password(password, user.password):
+        raise ValueError("That is not the account's sign-in password.")
+    ApiAccount.objects.get_or_create(user=user)
+    account = ApiAccount.objects.select_for_update().get(user=user)
+    if account.basic_sign_in_password == allowed:
+        return account
+    account.basic_sign_in_password = allowed
+    account.save(update_fields=["basic_sign_in_password", "updated"])
+    if not allowed:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    audit_record(action=AuditEvent.Action.BASIC_SIGN_IN_PASSWORD_SET, actor=user, ip=ip,
+                 subject=user.get_username(), detail={"sign_in_password_in_basic": allowed})
+    return account

@@ -9,6 +9,11 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("signup", views.SignupView.as_view(), name="signup"),
     path("account/password", views.PasswordChangeView.as_view(), name="password-change"),
+    path("account/api-passwords", views.ApiPasswordsView.as_view(), name="api-passwords"),
+    path("account/api-passwords/sign-in-password", views.BasicSignInPasswordView.as_view(),
+         name="basic-sign-in-password"),
+    path("account/api-passwords/<int:pk>/new", views.ApiPasswordNewView.as_view(), name="api-password-new"),
+    path("account/api-passwords/<int:pk>/revoke", views.ApiPasswordRevokeView.as_view(), name="api-password-revoke"),
     # Password reset by email, with Django's views and token generator (one-time, expiring links): the
     # answer takes the same time for any address, requests are limited, the token stays out of access logs.
     path("account/password-reset", views.PasswordResetView.as_view(), name="password-reset"),

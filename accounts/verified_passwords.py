@@ -2,7 +2,9 @@
 
 The shared store holds a keyed digest of username and password (never the password itself) mapped to
 the user's id and a digest of the user's current password hash: a password change ends the entry at
-once, and a wrong password simply misses and pays the full check.
+once, and a wrong password simply misses and pays the full check. For one of the account's API passwords
+(`accounts.api_passwords`) the entry names it and carries a digest of its hash instead: revoking it ends
+the entry at once.
 """
 import hashlib
 import hmac
@@ -17,7 +19,9 @@ from access.credentials import account_tag
 from access.refusals import TooManyFailedAttempts
 from access.store.reads import fetch
 from access.store.remembered import discard, remember
+from accounts.api_passwords import api_password_of
 from accounts.failed_logins import FailedLoginCounters
+from accounts.services import api_password_mark_used
 
 KEY_SALT = "accounts.verified_passwords"
 
@@ -81,19 +85,42 @@ class PasswordCheck:
             raise TooManyFailedAttempts(wait)
         remembered = found.get(self.key)
         if remembered is not None:
-            user_id, fingerprint = remembered
-            user = likely_user if likely_user is not None and likely_user.pk == user_id else (
-                get_user_model().objects.filter(pk=user_id).first()
-            )
-            if _still_valid(user, fingerprint):
+            user = self.remembered_user(remembered, likely_user)
+            if user is not None:
                 return user
             discard([self.key])
-        # Django's ModelBackend runs the hasher for unknown users too, so timing reveals nothing.
-        # The backend claims this check in the failed-login counters first (`accounts.backends`).
-        user = authenticate(self.request, username=self.username, password=self._password)
+        # Django's ModelBackend runs the hasher for unknown users too, so timing reveals nothing; an API
+        # password costs the same one hash check (`accounts.api_passwords`). The backend claims this
+        # check in the failed-login counters first (`accounts.backends`).
+        user = authenticate(self.request, username=self.username, password=self._password, basic=True)
         wait = getattr(self.request, "failed_login_cool_off", None)
         if user is None and wait:
             raise TooManyFailedAttempts(wait)
         if user is not None:
-            remember(self.key, (user.pk, password_fingerprint(user)), settings.BASIC_CREDENTIALS_CACHE_SECONDS)
+            seconds = settings.BASIC_CREDENTIALS_CACHE_SECONDS
+            api_password = getattr(user, "basic_api_password", None)
+            if api_password is None:
+                remember(self.key, (user.pk, password_fingerprint(user)), seconds)
+            else:
+                remember(self.key, (user.pk, fingerprint_of_hash(api_password.password_hash), api_password.pk),
+                         seconds)
+                api_password_mark_used(api_password=api_password)
+        return user
+
+    def remembered_user(self, remembered, likely_user):
+        """The user a remembered check names if it still holds: the user active and, for the sign-in
+        password, its hash unchanged; for an API password, that one not revoked (its row read)."""
+        user_id, fingerprint, *api_password_id = remembered
+        user = likely_user if likely_user is not None and likely_user.pk == user_id else (
+            get_user_model().objects.filter(pk=user_id).first()
+        )
+        if not api_password_id:
+            return user if _still_valid(user, fingerprint) else None
+        if user is None or not user.is_active:
+            return None
+        api_password = api_password_of(pk=api_password_id[0], user=user)
+        if api_password is None or not constant_time_compare(fingerprint_of_hash(api_password.password_hash),
+                                                             fingerprint):
+            return None
+        api_password_mark_used(api_password=api_password)
         return user

@@ -1,4 +1,5 @@
-"""The developer's account pages: signup, password change and reset, home, billing and contact.
+"""The developer's account pages: signup, password change and reset, API passwords, home, billing and
+contact.
 
 Views parse, call one service or selector, render; the rules live in services, selectors, policy.
 """
@@ -9,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, views as auth_views
+from django.contrib.auth import authenticate, login, update_session_auth_hash, views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import RedirectURLMixin
 from django.contrib.messages.views import SuccessMessageMixin
@@ -18,10 +19,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
-from django.views.generic import FormView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView
 
 from access.client_address import client_address
-from accounts.forms import SignInForm, SignupForm
+from accounts.api_passwords import basic_sign_in_password_allowed
+from accounts.forms import ApiPasswordCreateForm, BasicSignInPasswordForm, SignInForm, SignupForm
 from accounts.models import AccountState
 from accounts.password_reset_limits import password_reset_claim
 from accounts.policy import account_state
@@ -29,10 +31,18 @@ from accounts.selectors import (
     account_balance_due,
     account_payment_link,
     account_payment_reference,
+    api_passwords_of,
     balance_entries_of,
 )
-from accounts.services import account_signup
+from accounts.services import (
+    ApiPasswordNotCreated,
+    account_basic_sign_in_password_set,
+    account_signup,
+    api_password_create,
+    api_password_revoke,
+)
 from accounts.signup_limits import signup_claim, signup_wait
+from consumers.secrets_once import secrets_keep, secrets_take
 from consumers.selectors import consumers_usable_of
 
 logger = logging.getLogger(__name__)
@@ -87,6 +97,93 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("home")
     success_message = "Your password was changed. Use the new one for HTTP Basic requests too."
+
+
+API_PASSWORD_SLOT = "api-password"  # where a new API password waits in the session (`consumers.secrets_once`)
+
+
+@method_decorator(never_cache, name="dispatch")  # a failed form shows what was typed
+class ApiPasswordsView(LoginRequiredMixin, TemplateView):
+    """The account's API passwords (create, see last use, revoke) and whether its sign-in password works
+    in HTTP Basic. A new API password crosses the redirect sealed in the session, as a new client secret
+    does (`consumers.secrets_once`), and is shown once on the page after it."""
+
+    template_name = "accounts/api_passwords.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        kwargs.setdefault("create_form", ApiPasswordCreateForm())
+        allowed = basic_sign_in_password_allowed(user)
+        kwargs.setdefault("sign_in_form", BasicSignInPasswordForm(
+            request=self.request, initial={"allowed": "off" if allowed else "on"}))
+        return super().get_context_data(api_passwords=api_passwords_of(user), sign_in_allowed=allowed, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = ApiPasswordCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                api_password, password = api_password_create(user=request.user, name=form.cleaned_data["name"],
+                                                             ip=client_address(request))
+            except ApiPasswordNotCreated as refusal:
+                form.add_error("name", str(refusal))
+            else:
+                secrets_keep(request.session, API_PASSWORD_SLOT, [(api_password, password)])
+                return redirect("api-password-new", pk=api_password.pk)
+        return self.render_to_response(self.get_context_data(create_form=form))
+
+
+class BasicSignInPasswordView(ApiPasswordsView):
+    """POST only: the sign-in password on or off for HTTP Basic, confirmed with it (429 with the wait
+    while failed sign-ins cool off, as on the sign-in page)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = BasicSignInPasswordForm(request.POST, request=request)
+        if not form.is_valid():
+            return cooling_off_answer(request, self.render_to_response(self.get_context_data(sign_in_form=form)))
+        allowed = form.cleaned_data["allowed"]
+        account_basic_sign_in_password_set(user=request.user, allowed=allowed, password=form.cleaned_data["password"],
+                                           ip=client_address(request))
+        update_session_auth_hash(request, request.user)  # turning it off hashes it again: stay signed in here
+        messages.success(request, "Your sign-in password works in HTTP Basic again." if allowed else
+                         "Your sign-in password no longer works in HTTP Basic: only your API passwords do there.")
+        return redirect("api-passwords")
+
+
+@method_decorator(never_cache, name="dispatch")  # no-store: the new password's page above all
+class OwnApiPasswordsMixin(LoginRequiredMixin):
+    """Another account's API password is a 404 by construction."""
+
+    context_object_name = "api_password"
+
+    def get_queryset(self):
+        return api_passwords_of(self.request.user)
+
+
+class ApiPasswordNewView(OwnApiPasswordsMixin, DetailView):
+    """The one page that shows a new API password, on the GET after the redirect, and only once: a reload
+    says so. no-store, so the browser keeps no copy either."""
+
+    template_name = "accounts/api_password_new.html"
+
+    def get_context_data(self, **kwargs):
+        shown, _ = secrets_take(self.request.session, API_PASSWORD_SLOT, pks={self.object.pk})
+        if shown:
+            kwargs["password"] = shown[self.object.pk]
+        return super().get_context_data(**kwargs)
+
+
+class ApiPasswordRevokeView(OwnApiPasswordsMixin, DetailView):
+    """GET asks to confirm; POST revokes: the next request with it is refused."""
+
+    template_name = "accounts/api_password_revoke.html"
+
+    def post(self, request, *args, **kwargs):
+        api_password = self.get_object()
+        api_password_revoke(api_password=api_password, actor=request.user, ip=client_address(request))
+        messages.success(request, f"The API password “{api_password.name}” was revoked. It no longer works.")
+        return redirect("api-passwords")
 
 
 class RedirectThenRun(HttpResponseRedirect):
