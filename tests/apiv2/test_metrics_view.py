@@ -28,9 +28,10 @@ def test_loopback_reads_the_metrics_in_prometheus_text_format(client):
     assert answer["Content-Type"].startswith("text/plain; version=0.0.4")
     assert answer["Cache-Control"] == "no-store"
     text = answer.content.decode()
-    for line in ("# TYPE apiplatform_requests_total counter", "# TYPE apiplatform_request_duration_seconds histogram",
-                 "# TYPE apiplatform_store_round_trip_seconds histogram", "# TYPE apiplatform_tokens_issued_total counter"):
-        assert line in text.splitlines(), line
+    for name, kind in (("apiplatform_requests_total", "counter"), ("apiplatform_request_duration_seconds", "histogram"),
+                       ("apiplatform_store_round_trip_seconds", "histogram"),
+                       ("apiplatform_tokens_issued_total", "counter")):
+        assert f"# TYPE {name} {kind}" in text.splitlines(), name
 
 
 def test_another_address_gets_the_404_of_a_page_that_does_not_exist(client):
