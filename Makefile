@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test lint bench install clean chromium interop-clients screenshots nginx redis stack
+.PHONY: run serve test lint bench install clean chromium interop-clients screenshots nginx redis prometheus stack
 
 $(STAMP): requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,15 @@ redis:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-sentinel; \
 		status=$$?; if [ -n "$$created" ]; then rm -f /usr/sbin/policy-rc.d; fi; exit $$status )
 
+# Prometheus from Debian's package (promtool checks deploy/'s rules; `make stack` and the deployment test
+# run their own Prometheus on a spare port). As with nginx, the package must not start the system's service.
+prometheus:
+	test -x /usr/bin/prometheus -a -x /usr/bin/promtool || ( created=; \
+		if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && \
+			chmod +x /usr/sbin/policy-rc.d && created=1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus; status=$$?; \
+		if [ -n "$$created" ]; then rm -f /usr/sbin/policy-rc.d; fi; exit $$status )
+
 # axe-core for the browser tests' accessibility checks, pinned in package-lock.json.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -71,12 +80,13 @@ $(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package.json $(INTEROP)/p
 	command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm)
 	cd $(INTEROP) && npm ci --no-audit --no-fund --silent
 
-test: $(STAMP) chromium nginx redis node_modules/.package-lock.json interop-clients
+test: $(STAMP) chromium nginx redis prometheus node_modules/.package-lock.json interop-clients
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The deployment for a person to try: nginx with TLS (a local CA in .stack/) in front of two gunicorn instances
-# with production settings, on PostgreSQL and Redis when they answer; prints the URL; Ctrl-C stops it.
-stack: $(STAMP) nginx
+# with production settings, on PostgreSQL and Redis when they answer, and Prometheus scraping both instances;
+# prints the URLs; Ctrl-C stops it.
+stack: $(STAMP) nginx prometheus
 	$(PY) -m deploy
 
 # Ruff with ruff.toml (style, pyflakes, import order, bugbear); CI runs it before the tests.

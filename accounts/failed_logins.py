@@ -19,6 +19,7 @@ from types import MappingProxyType
 from django.conf import settings
 
 from access.credentials import account_tag
+from access.metrics import FAILED_LOGIN_REFUSALS
 from access.store.counters import counters_claim, counters_release, noted_members
 from access.store.reads import fetch
 from access.windows import Window, counter_digest
@@ -55,6 +56,7 @@ class FailedLoginCounters:
         if found is None:
             found = fetch(counters=self.limits)
         if any(int(found.get(name) or 0) >= limit for name, limit in self.limits.items()):
+            FAILED_LOGIN_REFUSALS.inc()
             return self.wait_seconds()
         return 0
 
@@ -62,6 +64,8 @@ class FailedLoginCounters:
         """Count this password check before it runs, if every limit allows one more: 0, and counted;
         else the seconds to wait, and nothing counted."""
         self.claimed = counters_claim(self.limits, self.period, note=(self.addresses_name, self.address))
+        if not self.claimed:
+            FAILED_LOGIN_REFUSALS.inc()
         return 0 if self.claimed else self.wait_seconds()
 
     def release(self):

@@ -7,6 +7,7 @@ code reads `django.conf.settings` at call time (so a test can override a setting
 """
 import base64
 import hashlib
+import ipaddress
 import math
 import os
 import re
@@ -241,6 +242,33 @@ def _host_and_port_list(value):
     return tuple(addresses)
 
 
+METRICS_TOKEN_LENGTH = 32
+LOOPBACK_NETWORKS = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
+
+
+def _networks(value):
+    """Comma-separated networks in CIDR form (an address alone is its own network), as ip_network objects."""
+    networks = []
+    for item in _comma_list(value):
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError:
+            try:
+                loose = ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise _Malformed(f"has {_shorten(item, 50)!r}, which is not a network like 10.0.0.0/8") from None
+            raise _Malformed(f"has {item!r}, which sets bits past its prefix; did you mean {loose}?") from None
+    if not networks:
+        raise _Malformed("names no network")
+    return tuple(networks)
+
+
+def _metrics_token(value):
+    if len(value) < METRICS_TOKEN_LENGTH:
+        raise _Malformed(f"must be at least {METRICS_TOKEN_LENGTH} characters")
+    return value
+
+
 def _setting(default, parse, expected, *, secret=False):
     """A variable: its default (used when unset or blank), its parser, and what a good value looks like.
 
@@ -336,6 +364,14 @@ class ProjectConfig:
     SHARED_CACHE_TIMEOUT_SECONDS: float = _setting(
         0.25, _seconds, "seconds, above 0, e.g. 0.25 (default 0.25)")
 
+    # Who may read /metrics: clients (by the client-address rule) in these networks, and any client that
+    # sends METRICS_TOKEN as a Bearer token; everyone else gets the site's 404.
+    METRICS_ALLOWED_NETWORKS: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = _setting(
+        LOOPBACK_NETWORKS, _networks,
+        "comma-separated networks in CIDR form, e.g. 10.0.0.0/8,fd00::/8 (default 127.0.0.0/8,::1/128)")
+    METRICS_TOKEN: str = _setting(
+        "", _metrics_token, f"a random string of {METRICS_TOKEN_LENGTH} characters or more, or unset", secret=True)
+
     @classmethod
     def from_environ(cls, environ):
         """The configuration in `environ` (such as os.environ); ConfigurationError lists every problem."""
@@ -367,6 +403,10 @@ class ProjectConfig:
         if not debug and payment_url.startswith("http://") and "DEBUG" not in malformed:
             problems.append("BILLING_PAYMENT_URL must be an https:// URL when DEBUG is off (got "
                             f"{_shorten(payment_url)!r}); people type card details there")
+        if not debug and "DEBUG" not in malformed and any(
+                network.prefixlen == 0 for network in values.get("METRICS_ALLOWED_NETWORKS", ())):
+            problems.append("METRICS_ALLOWED_NETWORKS must not let every address read the metrics when DEBUG is "
+                            "off; expected the scrapers' networks, or METRICS_TOKEN for a scraper anywhere")
         if problems:
             raise ConfigurationError(problems)
         return cls(**values)

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: it times the whole answer, and answers /metrics to those allowed before anything else.
+    "apiv2.request_metrics.RequestMetricsMiddleware",
     "apiproject.content_security.ContentSecurityPolicyMiddleware",
     # Before anything reads the request: one Django cannot read (Host, field count, body size) is refused.
     "apiproject.request_shape.RequestShapeMiddleware",
@@ -287,6 +289,12 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# --- Metrics ----------------------------------------------------------------------------------
+
+# Who may read /metrics (`apiv2.metrics_view`): these networks, or the holder of the token.
+METRICS_ALLOWED_NETWORKS = CONFIG.METRICS_ALLOWED_NETWORKS
+METRICS_TOKEN = CONFIG.METRICS_TOKEN
 
 # --- Static files, i18n -----------------------------------------------------------------------
 

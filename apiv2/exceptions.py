@@ -1,7 +1,8 @@
 """The one place that gives every API error the guide's body: status, message, additional, reference.
 
 DRF calls `api_exception_handler` for exceptions raised in API views; `json_error_response` serves
-Django's own 404/500 handlers and middleware for the same URLs.
+Django's own 404/500 handlers and middleware for the same URLs. Every error answer has a reason code
+(`reason_code`) for the metrics: the refusal's own code where the handler knew it.
 """
 import logging
 import math
@@ -37,6 +38,33 @@ GENERIC_MESSAGES = {
     status.HTTP_500_INTERNAL_SERVER_ERROR: "Internal Server Error",
     status.HTTP_503_SERVICE_UNAVAILABLE: "Service Unavailable",
 }
+
+
+RATE_LIMITED = "rate_limited"
+# The reason code of an error answer whose exception the handler did not see (Django's 404 and 500
+# handlers, the request-shape refusals, the pages, the OAuth 2.0 endpoints): the status's.
+STATUS_REASONS = {
+    status.HTTP_400_BAD_REQUEST: "malformed_request",
+    status.HTTP_401_UNAUTHORIZED: "invalid_credentials",
+    status.HTTP_403_FORBIDDEN: "forbidden",
+    status.HTTP_404_NOT_FOUND: "not_found",
+    status.HTTP_405_METHOD_NOT_ALLOWED: "method_not_allowed",
+    status.HTTP_406_NOT_ACCEPTABLE: "not_acceptable",
+    status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: "request_too_large",
+    status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
+    status.HTTP_429_TOO_MANY_REQUESTS: RATE_LIMITED,
+    status.HTTP_500_INTERNAL_SERVER_ERROR: "server_error",
+    status.HTTP_503_SERVICE_UNAVAILABLE: "service_unavailable",
+}
+
+
+def reason_code(response):
+    """Why an answer is an error: the code `api_exception_handler` gave it, else its status's; None for
+    an answer that is no error."""
+    if response.status_code < status.HTTP_400_BAD_REQUEST:
+        return None
+    return getattr(response, "reason_code", None) or STATUS_REASONS.get(
+        response.status_code, f"http_{response.status_code}")
 
 
 def error_body(status_code, message=None, additional="", reference=""):
@@ -89,6 +117,7 @@ def api_exception_handler(exc, context):
 
     reference = exc.reference_url(request) if isinstance(exc, ApiError) else ""
     response.data = error_body(response.status_code, *_message_and_additional(exc), reference)
+    response.reason_code = _reason(exc)
     if response.status_code == status.HTTP_401_UNAUTHORIZED and request is not None:
         challenges = _challenges(context.get("view"), request)
         if challenges:
@@ -101,6 +130,16 @@ def api_exception_handler(exc, context):
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and wait is not None:
         response["Retry-After"] = str(whole_seconds(wait))
     return response
+
+
+def _reason(exc):
+    """The refusal's code; for DRF's own exceptions its code (`not_authenticated`, `not_found`, ...), a
+    rate limit's being `rate_limited`."""
+    if isinstance(exc, ApiError):
+        return exc.refusal.code
+    if isinstance(exc, exceptions.Throttled):
+        return RATE_LIMITED
+    return exc.default_code
 
 
 def _message_and_additional(exc):

@@ -15,6 +15,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
 from access.credentials import account_tag, client_tag
+from access.metrics import RATE_LIMIT_REFUSALS
 from access.store.counters import counters_add
 from access.windows import rate_parts
 
@@ -40,13 +41,14 @@ class ApiRateThrottle(BaseThrottle):
         counts = counters_add((f"throttle:{scope}:{{{tag}}}:{int(now // period)}", period)
                               for scope, tag, _, period in limits)
         tightest, exceeded_resets = None, []
-        for (_, _, allowed, period), count in zip(limits, counts, strict=True):
+        for (scope, _, allowed, period), count in zip(limits, counts, strict=True):
             reset = (int(now // period) + 1) * period
             remaining = max(0, allowed - count)
             if tightest is None or remaining < tightest[1]:
                 tightest = (allowed, remaining, reset)
             if count > allowed:
                 exceeded_resets.append(reset)
+                RATE_LIMIT_REFUSALS.labels(scope).inc()
         setattr(request, RATE_LIMIT, tightest)
         if exceeded_resets:
             self.wait_seconds = max(exceeded_resets) - now

@@ -24,6 +24,7 @@ POSTGRES = "postgres://postgres@127.0.0.1:5432"
 DATABASE_NAME = "apiplatform_stack"
 REDIS = "redis://127.0.0.1:6379/0"
 KEY_PREFIX = "apiplatform-stack"  # apart from anything else in that Redis database
+PROMETHEUS_PORT = 9090  # Prometheus's usual port, when it is free
 
 
 def main():
@@ -51,11 +52,12 @@ def main():
     port = args.port if port_free(args.port) else spare_port()
     if port != args.port:
         print(f"Port {args.port} is taken; using {port}.")
+    prometheus_port = PROMETHEUS_PORT if port_free(PROMETHEUS_PORT) else spare_port()
     # Ctrl-C stops the stack, even where the shell started us with SIGINT ignored; so does `kill`.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        with stack_running(DIRECTORY, env, https_port=port, host="localhost") as stack:
+        with stack_running(DIRECTORY, env, https_port=port, host="localhost", prometheus_port=prometheus_port) as stack:
             seeded = stack.manage("seed_demo", "--base-url", stack.https_url).stdout
             print_welcome(stack, re.search(r"Client key:\s+(\S+)", seeded).group(1))
             while (exited := stack.exited()) is None:
@@ -150,8 +152,23 @@ Which instance answered is in the X-Stack-Upstream header. Demo developer: Aladd
 
 Staff pages at /admin/: make a staff user with `.venv/bin/python -m deploy manage createsuperuser`
 (any manage.py command runs on the stack's database that way, e.g. `suspend Aladdin --billing --note x`).
-Logs: .stack/nginx-access.log, .stack/nginx-error.log, .stack/gunicorn-*.log. Ctrl-C stops everything.
+
+{prometheus_words(stack)}
+Logs: .stack/nginx-access.log, .stack/nginx-error.log, .stack/gunicorn-*.log, .stack/prometheus.log. Ctrl-C stops
+everything.
 """, flush=True)
+
+
+def prometheus_words(stack):
+    if stack.prometheus_url is None:
+        return "Prometheus is not installed (`make prometheus`), so nothing scrapes the instances' /metrics.\n"
+    return f"""Prometheus scrapes each instance's /metrics every second, with the alert rules of deploy/alerts.yml:
+
+  {stack.prometheus_url}/graph?g0.expr=sum+by+(scheme,outcome)(apiplatform_requests_total)
+  {stack.prometheus_url}/alerts
+
+Grafana, where you run one: import deploy/grafana-dashboard.json with {stack.prometheus_url} as its data source.
+"""
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Start and stop the local production stack: nginx terminating TLS in front of two gunicorn instances
-that share one database and one Redis, each on a spare (or given) loopback port.
+that share one database and one Redis, and Prometheus scraping each instance, each on a spare (or given)
+loopback port.
 
 `make stack` (`deploy/__main__.py`) runs it for a person; `tests/deployment` run their requests through it.
 """
@@ -14,11 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.error import HTTPError, URLError
+from urllib.parse import urlsplit
 from urllib.request import HTTPSHandler, ProxyHandler, Request, build_opener
 
 from bench.port import free_port as spare_port
 from deploy.certificates import certificates_make, certificates_valid
 from deploy.nginx import nginx_config_write
+from deploy.prometheus import prometheus_binary, prometheus_command, prometheus_config_write
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
@@ -57,6 +60,7 @@ class Stack:
     env: dict = field(repr=False)
     directory: Path = None
     processes: tuple = field(default=(), repr=False)
+    prometheus_url: str = None  # Prometheus scraping each instance, when installed
 
     def manage(self, *arguments, check=True):
         """`manage.py ARGUMENTS` with the instances' environment; the completed process (text output)."""
@@ -75,11 +79,12 @@ def manage(env, *arguments, check=True):
 
 
 @contextmanager
-def stack_running(directory, env, *, instances=2, workers=2, https_port=None, http_port=None, host=LOOPBACK):
+def stack_running(directory, env, *, instances=2, workers=2, https_port=None, http_port=None, host=LOOPBACK,
+                  prometheus_port=None):
     """Run the stack with its files in `directory` until the block ends; yield the `Stack`.
 
     Every process is stopped on the way out, whatever happened inside. The certificate in `directory`
-    is reused while it is valid (so a person trusts its CA once).
+    is reused while it is valid (so a person trusts its CA once). Prometheus runs when it is installed.
     """
     nginx = nginx_binary()
     if nginx is None:
@@ -109,8 +114,20 @@ def stack_running(directory, env, *, instances=2, workers=2, https_port=None, ht
         processes.append(_start([nginx, "-p", str(directory), "-c", str(config), "-e", str(log)], env, log))
         https_url = f"https://{host}:{https_port}"
         _wait_until_answering(https_url, processes[-1], context=ssl.create_default_context(cafile=str(ca_file)))
+        prometheus_url = None
+        prometheus = prometheus_binary()
+        if prometheus is not None:
+            # Each instance directly, as an operator's Prometheus scrapes each one (deploy/prometheus.yml).
+            targets = [urlsplit(url).netloc for url in instance_urls]
+            prometheus_port = prometheus_port or spare_port()
+            config = prometheus_config_write(directory, targets=targets)
+            command = prometheus_command(prometheus, config, directory, host=LOOPBACK, port=prometheus_port)
+            processes.append(_start(command, env, directory / "prometheus.log"))
+            prometheus_url = f"http://{LOOPBACK}:{prometheus_port}"
+            _wait_until_answering(prometheus_url, processes[-1], path="/-/ready", only_success=True)
         yield Stack(https_url=https_url, http_url=f"http://{host}:{http_port}", ca_file=ca_file, env=env,
-                    instance_urls=instance_urls, directory=directory, processes=tuple(processes))
+                    instance_urls=instance_urls, directory=directory, processes=tuple(processes),
+                    prometheus_url=prometheus_url)
     finally:
         _stop(processes[::-1])  # nginx first: no request reaches an instance on its way out
 
@@ -140,9 +157,9 @@ def _stop(processes):
             process.wait(timeout=STOP_TIMEOUT_SECONDS)
 
 
-def _wait_until_answering(base_url, process, headers=None, context=None):
-    """Until `base_url`/v2/status answers at all (any HTTP status); fail with the log's end if the
-    process exits or the time runs out."""
+def _wait_until_answering(base_url, process, headers=None, context=None, path="/v2/status", only_success=False):
+    """Until `base_url``path` answers at all (any HTTP status; with `only_success`, a 2xx: Prometheus says
+    503 until it is ready); fail with the log's end if the process exits or the time runs out."""
     # Straight to loopback: no proxy from the environment.
     opener = build_opener(ProxyHandler({}), HTTPSHandler(context=context))
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
@@ -150,10 +167,12 @@ def _wait_until_answering(base_url, process, headers=None, context=None):
         if process.poll() is not None:
             raise RuntimeError(f"{process.args[0]} exited with {process.returncode}:\n{_tail(process.log)}")
         try:
-            with opener.open(Request(f"{base_url}/v2/status", headers=headers or {}), timeout=5):
+            with opener.open(Request(f"{base_url}{path}", headers=headers or {}), timeout=5):
                 return
         except HTTPError:
-            return  # an answer: it is serving
+            if not only_success:
+                return  # an answer: it is serving
+            time.sleep(0.1)
         except (URLError, OSError):  # not listening yet, or a worker still booting
             time.sleep(0.1)
     raise RuntimeError(f"{' '.join(map(str, process.args[:3]))} did not answer within "

@@ -14,6 +14,7 @@ from django.conf import settings
 from redis.cluster import RedisCluster
 from redis.crc import key_slot
 
+from access.metrics import STORE_ERRORS, STORE_ROUND_TRIP_SECONDS
 from access.store.redis_client import ERRORS, make_client
 
 logger = logging.getLogger("access.store")
@@ -70,17 +71,23 @@ def key(name):
 
 
 def call(operation, what, optional=False):
-    """`operation(client)`; `Unreachable` when Redis fails (see `client` for `optional`)."""
+    """`operation(client)`; `Unreachable` when Redis fails (see `client` for `optional`). Timed, and
+    each failure counted, in the metrics (`access.metrics`)."""
     used = client(optional)
+    started = time.perf_counter()
     try:
         return operation(used)
     except ERRORS as error:
         raise failed(error, what) from None
+    finally:
+        STORE_ROUND_TRIP_SECONDS.labels(what).observe(time.perf_counter() - started)
 
 
 def failed(error, what):
     """The `Unreachable` for a Redis error, said in the log; after a timeout optional calls skip Redis."""
-    if isinstance(error, redis.TimeoutError):
+    timed_out = isinstance(error, redis.TimeoutError)
+    STORE_ERRORS.labels(what, "timeout" if timed_out else "unreachable").inc()
+    if timed_out:
         _Process.skip_until = time.monotonic() + SKIP_AFTER_TIMEOUT_SECONDS
         logger.warning("shared cache timed out on %s; using the fallback for %ss", what,
                        SKIP_AFTER_TIMEOUT_SECONDS)

@@ -15,6 +15,7 @@ from django.core.cache import caches
 from django.db import connections, router, transaction
 from django.utils import timezone
 
+from access.metrics import STORE_FALLBACKS
 from access.refusals import SharedStateUnavailable
 from access.store import connection
 
@@ -100,6 +101,7 @@ def counters_add(keys_with_periods):
 
         with contextlib.suppress(connection.Unreachable):
             return connection.call(add, "count")
+        STORE_FALLBACKS.labels("count").inc()
     return [_database_increment(name, period) for name, period in keys_with_periods]
 
 
@@ -116,7 +118,7 @@ def counters_claim(limits, period, note=None):
             return "redis" if connection.call(lambda used: _claim_in_redis(used, limits, period, note_name, member),
                                               "claim") else ""
         except connection.Unreachable:
-            pass
+            STORE_FALLBACKS.labels("claim").inc()
     with _database_counters_locked(names + ([note_name] if note_name else [])) as cache:
         counts = cache.get_many(names)
         if any(int(counts.get(name) or 0) >= limit for name, limit in limits.items()):
@@ -179,7 +181,7 @@ def noted_members(name):
             noted = connection.call(lambda used: used.get(connection.key(name)), "read") or b""
             return {member for member in noted.decode().split("\n") if member}
         except connection.Unreachable:
-            pass
+            STORE_FALLBACKS.labels("read").inc()
     return set(caches[DATABASE_CACHE].get(name) or ())
 
 

@@ -4,6 +4,7 @@ and for a signed request its nonce claimed in the same one.
 Snapshots are missing when Redis is off, unreachable or holds a tombstone; remembered values and
 counters are read from the database when Redis is off or unreachable.
 """
+from access.metrics import STORE_FALLBACKS
 from access.refusals import SharedStateUnavailable
 from access.store import connection
 from access.store.counters import from_database
@@ -42,6 +43,7 @@ def _read(snapshots, remembered, counters, guard):
     except connection.Unreachable:
         if guard is not None:
             raise SharedStateUnavailable() from None  # the nonce cannot be claimed anywhere else
+        STORE_FALLBACKS.labels("read").inc()
         return from_database(remembered + counters), None
     found = {}
     for name, value in zip(snapshots, values, strict=False):

@@ -9,6 +9,7 @@ import hashlib
 import time
 
 from access.credentials import client_tag
+from access.metrics import NONCE_REPLAYS
 from access.refusals import InvalidCredentials
 from access.store.nonces import FRESH, REPLAYED as CLAIMED_BEFORE, ReplayGuard, nonce_claim
 
@@ -54,6 +55,7 @@ def claim_refusal(outcome):
     """None for a fresh nonce, else the refusal of a claim's outcome (`access.store.nonces`)."""
     if outcome == FRESH:
         return None
+    NONCE_REPLAYS.labels("replayed" if outcome == CLAIMED_BEFORE else "forgotten").inc()
     return InvalidCredentials(REPLAYED if outcome == CLAIMED_BEFORE else FORGOTTEN)
 
 

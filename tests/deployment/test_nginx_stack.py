@@ -4,13 +4,20 @@ production settings) sharing one PostgreSQL database and one Redis, all started 
 Everything here goes over https through nginx, as a client on the internet would, unless it says otherwise.
 """
 import html
+import shutil
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from oauthlib.oauth1 import Client
 from requests_oauthlib import OAuth1, OAuth1Session
 
+from deploy.stack import stack_running
 from tests.deployment.conftest import (
     FAILED_LOGIN_LIMIT,
     FAILED_LOGIN_LIMIT_PER_ADDRESS,
@@ -18,8 +25,10 @@ from tests.deployment.conftest import (
     WORKERS_PER_INSTANCE,
     stack_client,
 )
-from tests.factories import ALICE_PASSWORD, CALLBACK, basic_header, make_consumer
+from tests.factories import ALICE_PASSWORD, CALLBACK, basic_header, make_bearer_token, make_consumer
 from tests.oauth1.browser import CSRF, NEXT, REQUEST_TOKEN
+from tests.scraped import by, samples
+from tests.servers import free_port, redis_server
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
@@ -204,3 +213,126 @@ def test_a_client_written_x_forwarded_for_is_not_believed(stack, client_at, pers
     last, passphrase = users[-1], f"passphrase {len(users) - 1}"
     answer = client_at("127.0.0.5").get(f"{stack.https_url}/v2", headers=basic(last.username, passphrase, keys[-1]))
     assert answer.status_code == 200, answer.text
+
+
+# --- Metrics: Prometheus scrapes each instance's /metrics ---------------------------------------------------
+
+REQUESTS = "apiplatform_requests_total"
+PROMETHEUS_WAIT_SECONDS = 30
+
+
+def needs_prometheus(stack):
+    if stack.prometheus_url is None:
+        pytest.skip("Prometheus is not installed: `make prometheus` or `apt-get install prometheus`")
+
+
+def instance_counts(stack, session):
+    """The API's request counts read from each instance's /metrics directly (loopback may read them):
+    {(instance, scheme, outcome, reason): count}."""
+    counts = Counter()
+    for url in stack.instance_urls:
+        answer = session.get(f"{url}/metrics")
+        assert answer.status_code == 200, answer.text
+        for key, count in by(samples(answer.text), REQUESTS, "scheme", "outcome", "reason", group="api").items():
+            counts[(urlsplit(url).netloc, *key)] += count
+    return counts
+
+
+def prometheus_query(stack, session, query):
+    """{labels as a sorted tuple of (name, value): value} of an instant query to Prometheus's HTTP API."""
+    answer = session.get(f"{stack.prometheus_url}/api/v1/query", params={"query": query})
+    assert answer.status_code == 200 and answer.json()["status"] == "success", answer.text
+    return {tuple(sorted(result["metric"].items())): float(result["value"][1])
+            for result in answer.json()["data"]["result"]}
+
+
+def eventually(read, until):
+    """`read()` again until `until(value)` holds (Prometheus scrapes every second); the last value."""
+    deadline = time.monotonic() + PROMETHEUS_WAIT_SECONDS
+    while True:
+        value = read()
+        if until(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.5)
+
+
+def test_prometheus_counts_requests_by_scheme_and_outcome_from_both_instances(stack, client_at, app, alice,
+                                                                            alice_token):
+    needs_prometheus(stack)
+    https = client_at()
+    own_key = make_consumer(alice).client_key
+    bearer = make_bearer_token(app, alice).value
+    kinds = [
+        (("basic", "served", ""), 200, {"headers": basic("alice", ALICE_PASSWORD, own_key)}),
+        (("basic", "refused", "invalid_credentials"), 401, {"headers": basic("alice", "a guess", own_key)}),
+        (("oauth1", "served", ""), 200, {"auth": oauth1(app, alice_token)}),
+        (("oauth1", "refused", "invalid_credentials"), 401,
+         {"auth": OAuth1(app.client_key, "not the secret", alice_token.key, alice_token.secret)}),
+        (("oauth2", "served", ""), 200, {"headers": {"Authorization": f"Bearer {bearer}"}}),
+        (("oauth2", "refused", "invalid_credentials"), 401, {"headers": {"Authorization": "Bearer no-such-token"}}),
+        (("none", "refused", "not_authenticated"), 401, {}),
+    ]
+    before = instance_counts(stack, https)
+    sent = Counter()
+    for key, status, arguments in kinds:
+        for _ in range(2):  # round robin: one to each instance
+            answer = https.get(f"{stack.https_url}/v2", **arguments)
+            assert answer.status_code == status, answer.text
+            sent[(upstream(answer), *key)] += 1
+    for key, _, _ in kinds:
+        assert {instance for (instance, *counted) in sent if tuple(counted) == key} == instances(stack), key
+
+    def in_prometheus():
+        query = f'sum by (instance, scheme, outcome, reason) ({REQUESTS}{{group="api"}})'
+        found = {tuple(dict(labels).get(name, "") for name in ("instance", "scheme", "outcome", "reason")): value
+                 for labels, value in prometheus_query(stack, https, query).items()}
+        return {key: found.get(key, 0) for key in sent}
+
+    expected = {key: before[key] + count for key, count in sent.items()}
+    assert eventually(in_prometheus, lambda found: found == expected) == expected
+
+
+def test_a_store_outage_shows_in_prometheus_as_errors_and_fallbacks(stack, alice):
+    """A stack of its own on a private Redis (the suite's is never stopped), which then stops: requests go
+    on from the database, and Prometheus sees each instance's failed calls and fallbacks."""
+    needs_prometheus(stack)
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed: `make redis`")
+    own_key = make_consumer(alice).client_key
+    port = free_port()
+    private_redis = redis_server(port)
+    directory = Path(tempfile.mkdtemp(prefix="api-stack-outage-"))
+    try:
+        env = {**stack.env, "REDIS_URL": f"redis://127.0.0.1:{port}/0"}
+        with stack_running(directory, env, workers=1) as outage:
+            https = stack_client(requests.Session(), outage)
+
+            def statuses(n):
+                headers = basic("alice", ALICE_PASSWORD, own_key)
+                return [https.get(f"{outage.https_url}/v2", headers=headers).status_code for _ in range(n)]
+
+            assert statuses(2) == [200, 200]
+            private_redis.terminate()
+            private_redis.wait(timeout=10)
+            assert statuses(4) == [200] * 4  # from the database, two on each instance
+
+            def per_instance(metric):
+                query = f"sum by (instance) ({metric})"
+                found = prometheus_query(outage, https, query)
+                return {dict(labels)["instance"]: value for labels, value in found.items()}
+
+            def seen():
+                return {"errors": per_instance('apiplatform_store_errors_total{operation="read"}'),
+                        "read fallbacks": per_instance('apiplatform_store_fallbacks_total{operation="read"}'),
+                        "count fallbacks": per_instance('apiplatform_store_fallbacks_total{operation="count"}')}
+
+            every_instance = instances(outage)
+            found = eventually(seen, lambda found: all(
+                set(counts) == every_instance and all(value >= 2 for value in counts.values())
+                for counts in found.values()))
+            assert all(set(counts) == every_instance and min(counts.values()) >= 2 for counts in found.values()), found
+    finally:
+        if private_redis.poll() is None:
+            private_redis.terminate()
+            private_redis.wait(timeout=10)
+        shutil.rmtree(directory, ignore_errors=True)
