@@ -12,3 +12,22 @@ access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 # SECURE_PROXY_SSL_HEADER). gunicorn would otherwise set the https scheme itself for loopback peers,
 # and Django's is_secure() would believe it even with that setting off.
 secure_scheme_headers = {}
+
+# LOG_FORMAT=json (docs/contract.md, "Configuration"): Django writes one JSON access line per request
+# (`apiproject.access_log`), with the request ID, scheme and outcome gunicorn cannot know, so gunicorn
+# writes none; its own lines (workers booting, timeouts) are JSON lines too. A malformed value is
+# reported by the application's configuration check as it loads.
+if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
+    from gunicorn.glogging import Logger
+
+    from apiproject.log_lines import JsonLines
+
+    accesslog = None
+
+    class JsonLinesLogger(Logger):
+        def setup(self, cfg):
+            super().setup(cfg)
+            for handler in self.error_log.handlers:
+                handler.setFormatter(JsonLines())
+
+    logger_class = JsonLinesLogger

@@ -89,6 +89,8 @@ def api_exception_handler(exc, context):
 
     reference = exc.reference_url(request) if isinstance(exc, ApiError) else ""
     response.data = error_body(response.status_code, *_message_and_additional(exc), reference)
+    # Why, for the access log (`apiproject.access_log`): the refusal's code, else DRF's for its errors.
+    response.reason_code = exc.refusal.code if isinstance(exc, ApiError) else exc.default_code
     if response.status_code == status.HTTP_401_UNAUTHORIZED and request is not None:
         challenges = _challenges(context.get("view"), request)
         if challenges:
