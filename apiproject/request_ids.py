@@ -11,6 +11,8 @@ import re
 import secrets
 
 from django.conf import settings
+from django.core.signals import request_finished
+from django.dispatch import receiver
 
 HEADER = "X-Request-ID"
 # A token of characters harmless in a header, a log line and a page, bounded so nobody fills the logs.
@@ -46,13 +48,18 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         request_id = request_id_for(request)
-        token = _current.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            _current.reset(token)
+        # Kept until the answer is sent (`forget_request_id`), not only until the middleware returns:
+        # Django logs a 4xx ("Not Found: /x") after every middleware has returned.
+        _current.set(request_id)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
+
+
+@receiver(request_finished, dispatch_uid="forget_request_id")
+def forget_request_id(**kwargs):
+    """The answer has been sent: lines from here on (the next request's, a worker's) are not this one's."""
+    _current.set("")
 
 
 class RequestIdFilter(logging.Filter):

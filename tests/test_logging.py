@@ -255,6 +255,9 @@ def test_one_request_id_from_the_answer_through_every_log_line(capfd):
     assert isinstance(access["latency_ms"], (int, float)) and access["latency_ms"] >= 0
     assert access["time"].endswith("+00:00")
 
+    refused_lines = [line for line in lines if line["request_id"] == refused.headers["X-Request-ID"]]
+    assert {(line["logger"], line["level"], line["message"]) for line in refused_lines} == {
+        ("django.request", "WARNING", "Unauthorized: /v2"), ("apiproject.access", "INFO", "GET api-root 401")}
     access_lines = [line for line in lines if line["logger"] == "apiproject.access"]
     for answer, outcome, address in [(served, "served", "203.0.113.7"),
                                      (refused, "invalid_credentials", "203.0.113.8")]:
@@ -428,3 +431,16 @@ def test_json_logs_of_every_flow_on_gunicorn_hold_no_secret(capfd):
     everything = logged.out + logged.err
     leaked = [secret for secret in secrets if secret in everything]
     assert not leaked, f"{len(leaked)} of {len(secrets)} secrets found in the logs"
+
+
+@pytest.mark.live
+@pytest.mark.django_db(transaction=True)
+def test_text_lines_end_with_the_request_id(capfd):
+    with gunicorn_server(workers=1) as base_url:  # LOG_FORMAT unset: text
+        capfd.readouterr()  # what the server said while starting
+        refused = requests.get(f"{base_url}/v2/products", headers={"Authorization": "Bearer no-such-token"})
+    logged = capfd.readouterr()
+    request_id = refused.headers["X-Request-ID"]
+    assert f"Unauthorized: /v2/products [request {request_id}]" in logged.err.splitlines()
+    assert '"GET /v2/products HTTP/1.1" 401' in logged.out  # gunicorn's access log, as before
+    assert "apiproject.access" not in logged.err and request_id not in logged.out
