@@ -46,3 +46,23 @@ def on_exit(server):
     made = getattr(server, "metrics_directory_made", None)
     if made:
         shutil.rmtree(made, ignore_errors=True)
+
+
+# LOG_FORMAT=json (docs/contract.md, "Configuration"): Django writes one JSON access line per request
+# (`apiproject.access_log`), with the request ID, scheme and outcome gunicorn cannot know, so gunicorn
+# writes none; its own lines (workers booting, timeouts) are JSON lines too. A malformed value is
+# reported by the application's configuration check as it loads.
+if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
+    from gunicorn.glogging import Logger
+
+    from apiproject.log_lines import JsonLines
+
+    accesslog = None
+
+    class JsonLinesLogger(Logger):
+        def setup(self, cfg):
+            super().setup(cfg)
+            for handler in self.error_log.handlers:
+                handler.setFormatter(JsonLines())
+
+    logger_class = JsonLinesLogger

@@ -34,6 +34,7 @@ DEVELOPMENT_ENCRYPTION_KEY = base64.urlsafe_b64encode(
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
 # DRF's parse_rate looks only at the first letter of the period, so "2/mango" would be two a
 # minute; we accept the spellings its documentation uses and refuse the rest.
 RATE = re.compile(r"([0-9]+)/(s|sec|second|m|min|minute|h|hour|d|day)")
@@ -111,6 +112,12 @@ def _log_level(value):
     if value.upper() not in LOG_LEVELS:
         raise _Malformed(f"must be one of {', '.join(LOG_LEVELS)}")
     return value.upper()
+
+
+def _log_format(value):
+    if value.lower() not in LOG_FORMATS:
+        raise _Malformed(f"must be one of {', '.join(LOG_FORMATS)}")
+    return value.lower()
 
 
 def _text(value):
@@ -360,6 +367,9 @@ class ProjectConfig:
     DEFAULT_FROM_EMAIL: str = _setting(
         "no-reply@example.com", _email, "an email address (default no-reply@example.com)")
     LOG_LEVEL: str = _setting("INFO", _log_level, f"one of {', '.join(LOG_LEVELS)} (default INFO)")
+    # json: one JSON object a line with the request's fields, and one access line per request from
+    # Django (`apiproject.access_log`) in place of gunicorn's (`gunicorn.conf.py` reads it too).
+    LOG_FORMAT: str = _setting("text", _log_format, f"{' or '.join(LOG_FORMATS)} (default text)")
     # Connect and read timeout of every Redis call: a stalled Redis costs a request this, not minutes.
     SHARED_CACHE_TIMEOUT_SECONDS: float = _setting(
         0.25, _seconds, "seconds, above 0, e.g. 0.25 (default 0.25)")

@@ -5,7 +5,6 @@ Each page says what happened in plain words and offers a way back; none carries 
 import base64
 import hashlib
 import logging
-import secrets
 import sys
 from functools import cache
 from urllib.parse import urlencode
@@ -18,6 +17,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 
+from apiproject.request_ids import current_request_id, new_request_id
 from apiv2.exceptions import is_api_path, json_error_response
 from apiv2.oauth2_errors import django_error_response, is_oauth2_client_endpoint
 
@@ -92,14 +92,15 @@ def not_found(request, exception=None):
 def server_error(request):
     """No request context: whatever broke (the database, the session) must not break this page too.
 
-    The page gives a reference to quote, logged with the request and the error's type just before
-    Django logs the traceback, so support can find the one from the other."""
-    reference = secrets.token_hex(4)
+    The page gives the request ID to quote (`apiproject.request_ids`; a JSON answer has it in its
+    `X-Request-ID` header): it is on this line, logged with the request and the error's type just
+    before Django logs the traceback, and on every other line of the request, so support finds them."""
+    request_id = current_request_id() or new_request_id()  # new: called outside the middleware
     error = sys.exc_info()[0]
-    logger.error("Server error reference %s: %s %s (%s)", reference, request.method, request.path,
+    logger.error("Server error, request ID %s: %s %s (%s)", request_id, request.method, request.path,
                  error.__name__ if error else "no exception")
     return for_clients(request, 500) or HttpResponseServerError(
-        loader.get_template("500.html").render({"quiet_header": True, "reference": reference}))
+        loader.get_template("500.html").render({"quiet_header": True, "request_id": request_id}))
 
 
 def csrf_failure(request, reason=""):

@@ -47,7 +47,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: it times the whole answer, and answers /metrics to those allowed before anything else.
+    # First: every log line of a request carries its ID, and every answer, a 500 too, says it.
+    "apiproject.request_ids.RequestIdMiddleware",
+    "apiproject.access_log.AccessLogMiddleware",
+    # Then: it times the rest of the answer, and answers /metrics to those allowed before anything else.
     "apiv2.request_metrics.RequestMetricsMiddleware",
     "apiproject.content_security.ContentSecurityPolicyMiddleware",
     # Before anything reads the request: one Django cannot read (Host, field count, body size) is refused.
@@ -311,9 +314,18 @@ FORMAT_MODULE_PATH = ["apiproject.formats"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line says which request it belongs to (`apiproject.request_ids`), in LOG_FORMAT.
+    "filters": {"request_id": {"()": "apiproject.request_ids.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "apiproject.log_lines.JsonLines"},
+        "text": {"()": "apiproject.log_lines.TextLines"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": CONFIG.LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": CONFIG.LOG_LEVEL},
     "loggers": {
+        # One line per request; with text logs gunicorn's access log is that line instead.
+        "apiproject.access": {"level": "NOTSET" if CONFIG.LOG_FORMAT == "json" else "WARNING"},
         # oauthlib logs signature base strings (with oauth_verifier), collected parameters and
         # signatures at DEBUG/INFO. A level, not a redacting filter: its messages are free text
         # that a filter would have to parse, and a new oauthlib message could slip past it. Our

@@ -52,7 +52,9 @@ def oauth2_error_response(status, error, description, headers=None, **four_keys)
     headers = {name: value for name, value in (headers or {}).items()}
     if status == 401 and not any(name.lower() == "www-authenticate" for name in headers):
         headers["WWW-Authenticate"] = CLIENT_CHALLENGE
-    return no_store_response(oauth2_error_body(status, error, description, **four_keys), status, headers)
+    response = no_store_response(oauth2_error_body(status, error, description, **four_keys), status, headers)
+    response.reason_code = error  # for the access log (`apiproject.access_log`)
+    return response
 
 
 def refusal_response(request, refusal):
@@ -60,17 +62,21 @@ def refusal_response(request, refusal):
     headers = {}
     if getattr(refusal, "wait", None) is not None:
         headers["Retry-After"] = str(whole_seconds(refusal.wait))
-    return oauth2_error_response(
+    response = oauth2_error_response(
         STATUS[refusal.code], RFC_ERRORS.get(refusal.code, "invalid_request"),
         refusal.additional or refusal.message, headers,
         message=refusal.message, additional=refusal.additional, reference=reference_url(refusal, request),
     )
+    response.reason_code = refusal.code  # ours is more precise than the RFC's word
+    return response
 
 
 def throttled_response(wait):
     seconds = whole_seconds(wait or 1)
-    return oauth2_error_response(TOO_MANY_REQUESTS, "slow_down", f"Retry in {seconds} seconds.",
-                                 {"Retry-After": str(seconds)})
+    response = oauth2_error_response(TOO_MANY_REQUESTS, "slow_down", f"Retry in {seconds} seconds.",
+                                     {"Retry-After": str(seconds)})
+    response.reason_code = "throttled"  # as DRF names its rate limit's refusal on /v2
+    return response
 
 
 def oauthlib_response(headers, body, status):

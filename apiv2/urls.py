@@ -20,5 +20,7 @@ router.register("products", views.ProductViewSet, basename="product")
 urlpatterns = [
     *router.urls,  # first: the API's own requests are tried against the fewest patterns
     re_path(r"^status/?$", views.StatusView.as_view(), name="api-status"),
+    re_path(r"^live/?$", views.LiveView.as_view(), name="api-live"),
+    re_path(r"^ready/?$", views.ReadyView.as_view(), name="api-ready"),
     re_path(r"^schema/?$", ApiSchemaView.as_view(), name="api-schema"),  # OpenAPI 3, public
 ]

@@ -61,6 +61,26 @@ class StatusView(APIView):
         return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE)
 
 
+class LiveView(APIView):
+    """Liveness, for an orchestrator deciding whether to restart the process: it answers. It asks
+    nothing else (no database, no store), as a restart would not bring those back."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+    schema = None  # for operators' tools (docs/contract.md, "URLs"), not part of the API's description
+
+    def get(self, request):
+        return Response({"status": "ok"})
+
+
+class ReadyView(StatusView):
+    """Readiness, for a load balancer deciding whether to send requests here: `/v2/status`'s checks
+    (the database, and the shared store through the client the requests use), 503 when one fails."""
+
+    schema = None
+
+
 class NotFoundView(APIView):
     """Any other /v2 URL: a JSON 404 whatever DEBUG says, without asking for credentials."""
 

@@ -73,6 +73,7 @@ def test_forwarded_proto_is_trusted_only_when_configured(client, settings):
     ("API_RATE_LIMIT", "100/fortnight"),
     ("TRUSTED_PROXIES", "-1"),
     ("LOG_LEVEL", "LOUD"),
+    ("LOG_FORMAT", "yaml"),
 ])
 def test_a_malformed_value_stops_start_up_naming_the_variable(name, value):
     result = manage("check", DEBUG="1", **{name: value})

@@ -1,5 +1,5 @@
 """The site around the API, as Django's test client sees it: the error catalogue names every 401 the API
-sends, the error pages give a way on (a styled 400 for a host we do not serve, a reference on the 500),
+sends, the error pages give a way on (a styled 400 for a host we do not serve, the request ID on the 500),
 the service status has a page for people, the header links billing, the 401 challenges a page's script."""
 import base64
 import hashlib
@@ -44,16 +44,16 @@ def test_the_error_catalogue_shows_every_401_text_the_api_sends(client, aladdin,
     assert [text for text in sent if f"<code>{text}</code>" not in table] == []
 
 
-def test_the_500_page_gives_a_reference_that_the_log_line_carries(caplog):
+def test_the_500_page_gives_a_request_id_that_the_log_line_carries(caplog):
     caplog.set_level(logging.ERROR, logger="django.request")
     try:
         raise RuntimeError("the database went away")
     except RuntimeError:
         response = error_views.server_error(RequestFactory().get("/apps/"))
-    reference = re.search(r'id="error-reference">.*?<code>([0-9a-f]{8})</code>', response.content.decode(), re.S)
+    reference = re.search(r'id="request-id">.*?<code>([0-9a-f]{32})</code>', response.content.decode(), re.S)
     assert response.status_code == 500 and reference
     lines = [record.getMessage() for record in caplog.records]
-    assert f"Server error reference {reference.group(1)}: GET /apps/ (RuntimeError)" in lines
+    assert f"Server error, request ID {reference.group(1)}: GET /apps/ (RuntimeError)" in lines
     again = error_views.server_error(RequestFactory().get("/apps/"))
     assert reference.group(1) not in again.content.decode()  # one per error
 
