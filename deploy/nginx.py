@@ -68,6 +68,8 @@ LOCATION = """\
             # This proxy appends the address it saw; the service trusts one proxy (TRUSTED_PROXIES=1).
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto {scheme};
+            # The request's ID is nginx's own (the app trusts this proxy's), never one a client sent.
+            proxy_set_header X-Request-ID $request_id;
             # Which instance answered, for the person trying the stack and for its tests.
             add_header X-Stack-Upstream $upstream_addr always;
         }}

@@ -4,6 +4,7 @@ production settings) sharing one PostgreSQL database and one Redis, all started 
 Everything here goes over https through nginx, as a client on the internet would, unless it says otherwise.
 """
 import html
+import re
 import shutil
 import tempfile
 import time
@@ -72,6 +73,15 @@ def test_nginx_serves_https_from_both_instances_in_turn(stack, client_at):
     assert {upstream(answer) for answer in answers} == instances(stack)
     assert upstream(answers[0]) != upstream(answers[1])
     assert "max-age=" in answers[0].headers["Strict-Transport-Security"]  # DEBUG off: production settings
+
+
+def test_the_request_id_is_nginxs_never_one_a_client_wrote(stack, client_at):
+    """The service keeps a trusted proxy's X-Request-ID: so nginx sets its own, and a client cannot choose
+    the ID its request goes by in the logs."""
+    answer = client_at().get(f"{stack.https_url}/v2/status", headers={"X-Request-ID": "chosen-by-the-client"})
+    assert answer.status_code == 200
+    assert answer.headers["X-Request-ID"] != "chosen-by-the-client"
+    assert re.fullmatch(r"[0-9a-f]{32}", answer.headers["X-Request-ID"])  # nginx's $request_id
 
 
 # --- OAuth 1.0a over https ---------------------------------------------------------------------------------
