@@ -188,8 +188,8 @@ def token_rows(page):
     table = re.search(r'<table class="stack" id="live-tokens">.*?</table>', page.content.decode(), re.S).group(0)
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S):
-        cells = [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-        rows.append(cells)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        rows.append([" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in cells])
     return rows
 
 
