@@ -1,4 +1,6 @@
 """Input rules for the client pages: the developer's register, edit and rotate, staff's add and review note."""
+from urllib.parse import urlsplit
+
 from django import forms
 
 from consumers.models import Consumer
@@ -51,6 +53,23 @@ class SignatureDebugForm(forms.Form):
         label="Form body", required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="An application/x-www-form-urlencoded body as sent (only such a body is signed).",
     )
+
+    def clean_url(self):
+        """An absolute http(s) URL the way a client sends it; anything else is this field's error
+        (a broken IPv6 host, say), never a page that fails."""
+        url = self.cleaned_data["url"].strip()
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 -- reading it is what checks it (a port that is no number raises)
+        except ValueError as error:
+            raise forms.ValidationError(
+                "This URL cannot be read (%(error)s). Enter it as your client requests it, for example "
+                "https://api.example.com/v2/products?page=2.", params={"error": error}, code="unreadable") from None
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise forms.ValidationError(
+                "Enter the full URL with http:// or https:// and the host, as your client requests it.",
+                code="not_absolute")
+        return url
 
 
 class SecretRotateForm(forms.Form):

@@ -12,6 +12,7 @@ from consumers.oauth1.models import AccessToken as OAuth1AccessToken
 from consumers.oauth1.selectors import authorized_apps_of
 from consumers.oauth1.services import access_tokens_revoke_for_app, request_tokens_end_for_app
 from consumers.oauth2.services import oauth2_tokens_revoke_for_app
+from consumers.scopes import SCOPES
 
 OAUTH1 = "OAuth 1.0a"
 OAUTH2 = "OAuth 2.0"
@@ -19,16 +20,20 @@ OAUTH2 = "OAuth 2.0"
 
 class AuthorizedApp:
     """One app a user authorized, however many tokens of either protocol she gave it: the scopes of all
-    of them, when she first authorized it, when it last used an OAuth 1.0a token (OAuth 2.0 tokens
-    keep no such mark), and through which protocols."""
+    of them (with their words, as the consent page says them), when she first authorized it, when it
+    last used her access (a request with an OAuth 1.0a token, marked about once a minute; for OAuth 2.0,
+    whose tokens keep no such mark, the last token it got: a code or a refresh token used), and
+    through which protocols."""
 
     def __init__(self, consumer, oauth1_tokens, oauth2_tokens):
         self.consumer = consumer
         self.token = oauth1_tokens[0] if oauth1_tokens else None
         scopes = [token.scope_list for token in oauth1_tokens] + [scopes for _, _, scopes in oauth2_tokens]
         self.scope_list = sorted({scope for token_scopes in scopes for scope in token_scopes})
+        self.scopes = [(name, SCOPES.get(name, "")) for name in self.scope_list]
         self.authorized = min([token.created for token in oauth1_tokens] + [created for _, created, _ in oauth2_tokens])
         used = [token.last_used for token in oauth1_tokens if token.last_used]
+        used += [created for _, created, _ in oauth2_tokens]
         self.last_used = max(used) if used else None
         self.protocols = [name for name, tokens in ((OAUTH1, oauth1_tokens), (OAUTH2, oauth2_tokens)) if tokens]
 

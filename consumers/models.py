@@ -54,6 +54,10 @@ class Consumer(SealedSecretsMixin, AbstractApplication):
     # so an app can be redeployed with the new one without a gap (`secrets_in_force`).
     previous_client_secret = EncryptedSecretField(max_length=255, blank=True, default="")
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
+    # When a request was last verified with each secret (about once a minute at most,
+    # `consumers.services.consumer_secret_mark_used`), so the developer sees whether the old one is still in use.
+    client_secret_last_used = models.DateTimeField("current secret last used", null=True, blank=True)
+    previous_secret_last_used = models.DateTimeField("previous secret last used", null=True, blank=True)
     scopes = models.CharField(max_length=255, help_text="Space-separated scope names.")
     callback_url = models.URLField(
         blank=True, help_text="OAuth callbacks must fall under this URL; empty allows only oob."

@@ -1,4 +1,8 @@
-"""Reads of registered clients."""
+"""Reads of registered clients: by key for the schemes, a developer's own for the pages, and what
+users gave a client (who authorized it, its live tokens) for its page."""
+from collections import Counter
+from dataclasses import dataclass
+
 from django.db.models import F
 
 from access.storable import storable
@@ -6,6 +10,9 @@ from accounts.policy import attach_loaded_state
 from accounts.verified_passwords import fingerprint_of_hash
 from consumers.lookup_cache import CONSUMER, remember, remembered, remembered_in, row_data, row_from
 from consumers.models import Consumer, ReviewStatus
+from consumers.oauth1.models import AccessToken as OAuth1AccessToken
+from consumers.oauth2.selectors import client_live_tokens
+from consumers.scopes import SCOPES
 
 
 def consumer_get_by_key(client_key, found=None):
@@ -73,3 +80,48 @@ def consumers_listed_of(user):
     """The user's clients as their list shows them: the live ones first, then the revoked, each newest
     first, so an app revoked long ago does not stay at the top."""
     return consumers_of(user).order_by(F("revoked_at").desc(nulls_first=True), "-created", "-id")
+
+
+OAUTH1, OAUTH2 = "OAuth 1.0a", "OAuth 2.0"
+
+
+@dataclass(frozen=True)
+class LiveTokens:
+    """The live tokens of a client that share a protocol, a grant type and scopes."""
+
+    protocol: str
+    grant_type: str  # "" for OAuth 1.0a, which has one way to a token
+    scopes: tuple  # ((name, words), ...), as the consent page shows them
+    access_tokens: int
+    refresh_tokens: int
+
+
+@dataclass(frozen=True)
+class ClientAuthorizations:
+    users: int  # the people whose account the client may use now, through either protocol
+    tokens: list  # `LiveTokens`, OAuth 1.0a first, then by grant type and scopes
+
+
+def consumer_authorizations(consumer):
+    """Who authorized `consumer` and the tokens it holds now: OAuth 1.0a access tokens not revoked,
+    OAuth 2.0 tokens that work (`client_live_tokens`). Client-credentials tokens act for the developer
+    and are nobody's authorization: they are counted as tokens, not as users. Two queries and one."""
+    oauth1 = list(OAuth1AccessToken.objects.live().filter(consumer=consumer).values_list("user_id", "scopes"))
+    oauth2 = client_live_tokens(consumer)
+    users = {user_id for user_id, _ in oauth1} | {user_id for _, _, user_id, _ in oauth2 if user_id is not None}
+    groups = Counter()
+    for _, scopes in oauth1:
+        groups[(OAUTH1, "", tuple(sorted(scopes.split())), "access")] += 1
+    for grant_type, scopes, _, kind in oauth2:
+        groups[(OAUTH2, grant_type, scopes, kind)] += 1
+    keys = sorted({(protocol, grant_type, scopes) for protocol, grant_type, scopes, _ in groups})
+    tokens = [LiveTokens(protocol=protocol, grant_type=grant_type, scopes=scopes_in_words(scopes),
+                         access_tokens=groups[(protocol, grant_type, scopes, "access")],
+                         refresh_tokens=groups[(protocol, grant_type, scopes, "refresh")])
+              for protocol, grant_type, scopes in keys]
+    return ClientAuthorizations(users=len(users), tokens=tokens)
+
+
+def scopes_in_words(names):
+    """((name, words), ...) for scope names, as the consent page says them."""
+    return tuple((name, SCOPES.get(name, "")) for name in names)

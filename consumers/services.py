@@ -1,5 +1,5 @@
-"""Writes to registered clients: registration, secret rotation, revocation and reinstatement, staff
-review, last use."""
+"""Writes to registered clients: registration, secret rotation and the end of its overlap, revocation
+and reinstatement, staff review, last use (of the client, and of each of its secrets)."""
 import time
 from datetime import timedelta
 
@@ -62,19 +62,42 @@ ROTATION_OVERLAPS = {"0": timedelta(0), "1h": timedelta(hours=1), "24h": timedel
 def consumer_secret_rotate(*, consumer, overlap=timedelta(0), actor=None, ip=None):
     """A new secret. The old one keeps working for `overlap` (none: it stops at once); a secret
     still in its overlap from an earlier rotation stops now, so at most two ever work."""
+    # The stored mark, not the caller's copy: requests record it with queryset updates meanwhile.
+    last_used = Consumer.objects.select_for_update().values_list("client_secret_last_used", flat=True) \
+        .get(pk=consumer.pk)
     if overlap > timedelta(0):
         consumer.previous_client_secret = consumer.client_secret
         consumer.previous_secret_expires_at = timezone.now() + overlap
+        consumer.previous_secret_last_used = last_used  # its use goes with it
     else:
         consumer.previous_client_secret = ""
         consumer.previous_secret_expires_at = None
+        consumer.previous_secret_last_used = None
     consumer.client_secret = generate_client_secret()
+    consumer.client_secret_last_used = None
     # The save forgets the cached snapshot (`consumers.signals`): the next request sees the change.
     consumer.save(update_fields=["client_secret", "previous_client_secret", "previous_secret_expires_at",
-                                 "updated"])
+                                 "client_secret_last_used", "previous_secret_last_used", "updated"])
     _audit(AuditEvent.Action.CLIENT_SECRET_ROTATED, consumer, actor, ip,
            overlap_seconds=int(overlap.total_seconds()))
     return consumer.client_secret
+
+
+@transaction.atomic
+def consumer_previous_secret_expire(*, consumer, actor=None, ip=None):
+    """End a rotation's overlap now: the previous secret stops working from the next request on (the
+    save forgets the cached snapshot). True when a secret was still in force and has been ended."""
+    stored = Consumer.objects.select_for_update().only("previous_client_secret", "previous_secret_expires_at") \
+        .get(pk=consumer.pk)
+    if len(stored.secrets_in_force()) < 2:
+        return False  # the overlap has ended already, or there was none
+    consumer.previous_client_secret = ""
+    consumer.previous_secret_expires_at = None
+    consumer.previous_secret_last_used = None
+    consumer.save(update_fields=["previous_client_secret", "previous_secret_expires_at",
+                                 "previous_secret_last_used", "updated"])
+    _audit(AuditEvent.Action.CLIENT_UPDATED, consumer, actor, ip, previous_secret_expired=True)
+    return True
 
 
 @transaction.atomic
@@ -135,14 +158,50 @@ def record_last_use(instance, *, key):
     does not write. A queryset update: it sends no signal, so no snapshot is forgotten for it."""
     mark = (type(instance).__name__, key)  # keys, not ids: ids come back after a rollback
     clock = time.monotonic()
-    marked = _marked_at.get(mark)
-    if marked is not None and clock - marked < LAST_USED_RESOLUTION.total_seconds():
+    if _marked_lately(mark, clock):
         return
     now = timezone.now()
     if instance.last_used and now - instance.last_used < LAST_USED_RESOLUTION:
         return
     type(instance).objects.filter(pk=instance.pk).update(last_used=now)
     instance.last_used = now
+    _remember_mark(mark, clock)
+
+
+# Which secret in force (`Consumer.secrets_in_force`, in its order) verified a request, by column.
+SECRET_LAST_USED = ("client_secret_last_used", "previous_secret_last_used")
+
+
+def consumer_secret_mark_used(*, consumer, which):
+    """Record that a request was verified with the client's current (`which` 0) or previous (1)
+    secret, like `record_last_use`: at most about once a minute per worker and secret, so a warm
+    request neither queries nor writes. The mark is per version of the client (`updated`): after a
+    rotation the new secret's first use is recorded at once. The write is skipped when the client
+    changed meanwhile (a rotation between the check and the write), so a use is never put on the
+    wrong secret. Reads only what the instance holds: a snapshot without these columns costs no query."""
+    field = SECRET_LAST_USED[which]
+    loaded = consumer.__dict__
+    version = loaded.get("updated")
+    mark = ("Consumer", consumer.client_id, field, version)
+    clock = time.monotonic()
+    if _marked_lately(mark, clock):
+        return
+    now = timezone.now()
+    last = loaded.get(field)
+    if last and now - last < LAST_USED_RESOLUTION:
+        return
+    rows = Consumer.objects.filter(pk=consumer.pk, **({} if version is None else {"updated": version}))
+    rows.update(**{field: now})
+    setattr(consumer, field, now)
+    _remember_mark(mark, clock)
+
+
+def _marked_lately(mark, clock):
+    marked = _marked_at.get(mark)
+    return marked is not None and clock - marked < LAST_USED_RESOLUTION.total_seconds()
+
+
+def _remember_mark(mark, clock):
     if len(_marked_at) >= MARKS_REMEMBERED:
         _marked_at.clear()
     _marked_at[mark] = clock

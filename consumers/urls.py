@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:pk>/secret", views.ConsumerSecretView.as_view(), name="consumer-secret"),
     path("<int:pk>/edit", views.ConsumerEditView.as_view(), name="consumer-edit"),
     path("<int:pk>/rotate-secret", views.ConsumerRotateSecretView.as_view(), name="consumer-rotate-secret"),
+    path("<int:pk>/expire-previous-secret", views.ConsumerPreviousSecretExpireView.as_view(),
+         name="consumer-expire-previous-secret"),
     path("<int:pk>/revoke", views.ConsumerRevokeView.as_view(), name="consumer-revoke"),
     path("<int:pk>/signature-debug", views.ConsumerSignatureDebugSwitchView.as_view(),
          name="consumer-signature-debug"),

@@ -22,8 +22,9 @@ from consumers.forms import ConsumerChangeForm, ConsumerRegisterForm, SecretRota
 from consumers.grants import consumer_grant_types
 from consumers.oauth1.debugger import signature_steps
 from consumers.secrets_once import secrets_keep, secrets_take
-from consumers.selectors import consumers_listed_of, consumers_of, consumers_usable_of
+from consumers.selectors import consumer_authorizations, consumers_listed_of, consumers_of, consumers_usable_of
 from consumers.services import (
+    consumer_previous_secret_expire,
     consumer_register,
     consumer_revoke,
     consumer_secret_rotate,
@@ -105,6 +106,7 @@ class ConsumerDetailView(OwnConsumersMixin, DetailView):
     def get_context_data(self, **kwargs):
         kwargs.setdefault("debug_form", SignatureDebugForm())
         return super().get_context_data(grant_types=consumer_grant_types(self.object),
+                                        authorizations=consumer_authorizations(self.object),
                                         review_on=settings.CLIENT_REVIEW, **kwargs)
 
     def post(self, request, *args, **kwargs):
@@ -178,6 +180,29 @@ class ConsumerRotateSecretView(UsableOwnConsumersMixin, SingleObjectMixin, FormV
         secret = consumer_secret_rotate(consumer=self.object, overlap=form.cleaned_data["overlap"],
                                         actor=self.request.user, ip=client_address(self.request))
         return show_secret_once(self.request, self.object, secret, created=False)
+
+
+class ConsumerPreviousSecretExpireView(UsableOwnConsumersMixin, DetailView):
+    """GET asks to confirm; POST ends the previous secret's overlap now. With no overlap left (it
+    ended, or another tab ended it) both say so and change nothing."""
+
+    template_name = "consumers/expire_previous_secret.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if len(self.object.secrets_in_force()) < 2:
+            messages.info(request, "No previous secret works any more: there is nothing to expire.")
+            return redirect("consumer-detail", pk=self.object.pk)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def post(self, request, *args, **kwargs):
+        ended = consumer_previous_secret_expire(consumer=self.get_object(), actor=request.user,
+                                                ip=client_address(request))
+        if ended:
+            messages.success(request, "The previous secret no longer works: only the current one signs requests now.")
+        else:
+            messages.info(request, "No previous secret works any more: there was nothing to expire.")
+        return redirect("consumer-detail", pk=self.kwargs["pk"])
 
 
 class ConsumerRevokeView(ActiveOwnConsumersMixin, DetailView):

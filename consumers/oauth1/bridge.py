@@ -39,6 +39,7 @@ from consumers.oauth1.protocol_rules import (
 )
 from consumers.oauth1.tokens import generate_token
 from consumers.oauth1.validator import DUMMY_SECRET, OAuth1Validator
+from consumers.services import consumer_secret_mark_used
 
 FORM = "application/x-www-form-urlencoded"
 INVALID = "Invalid OAuth signature or credentials."
@@ -255,6 +256,7 @@ def verify_resource_request(oauth_request, found=None):
         raise bad_signature(oauth_request, consumer)
     if consumer is None or access_token is None:
         raise InvalidCredentials(INVALID)
+    consumer_secret_mark_used(consumer=consumer, which=matches.index(True))  # writes only when due
     return consumer, access_token
 
 
@@ -317,6 +319,9 @@ def _verify(validate, oauth_request):
             valid, _ = validate(oauth_request)
     if valid:
         _record_nonce(oauth_request)
+        consumer = getattr(oauth_request, "consumer", None)
+        if consumer is not None:
+            consumer_secret_mark_used(consumer=consumer, which=getattr(oauth_request, "client_secret_choice", 0))
         return
     nonce_refusal = getattr(oauth_request, "nonce_refusal", None)
     if nonce_refusal is not None:

@@ -1,10 +1,8 @@
 """The signature debugger of a developer's app page: a request as the developer's client sends it,
 read and signed step by step the way the verifier does (`bridge.read_parts`, `bridge.signature_base_string`,
-oauthlib's signing functions), so what it shows is what the service computes. Secrets are used, never
-returned."""
-import hmac
+`bridge.signatures_match` with every secret in force, the timestamp window of `nonces.timestamp_refusal`),
+so what it shows is what the service computes and decides. Secrets are used, never returned."""
 from dataclasses import dataclass
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from oauthlib.oauth1 import SIGNATURE_HMAC_SHA1
@@ -12,10 +10,14 @@ from oauthlib.oauth1.rfc5849 import signature
 
 from access.refusals import Refusal
 from consumers.oauth1 import bridge, selectors
+from consumers.oauth1.hmac_sha1 import hmac_sha1_signature
+from consumers.oauth1.nonces import timestamp_refusal
 from consumers.oauth1.protocol_rules import header_parameters, mandatory_violation
 from consumers.oauth1.validator import OAuth1Validator
 
 TRANSPORTS = {"header": "Authorization header", "body": "form-encoded body", "query": "query string"}
+# Which secret in force (`Consumer.secrets_in_force`, in its order) a matching signature was made with.
+SECRET_NAMES = ("current", "previous")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,12 @@ class SignatureSteps:
     expected_signature: str = ""  # HMAC-SHA1 only: a PLAINTEXT signature is the secrets themselves
     sent_signature: str = ""
     matches: bool = False
+    matched_secret: str = ""  # "current" or "previous" (during a rotation's overlap): the one it matched
+    server_refusal: str = ""  # what the server would refuse beyond the signature, in the server's words
+
+    @property
+    def accepted(self):
+        return self.matches and not self.server_refusal
 
 
 def signature_steps(*, consumer, method, url, authorization="", body=""):
@@ -57,13 +65,14 @@ def signature_steps(*, consumer, method, url, authorization="", body=""):
         base_string = bridge.signature_base_string(oauth_request)
     except Refusal as refusal:
         return SignatureSteps(problem=refusal.additional)
-    secrets = SimpleNamespace(client_secret=consumer.client_secret, resource_owner_secret=token_secret)
+    # The verifier's own comparison, with each secret the server accepts now, in the same order.
+    in_force = consumer.secrets_in_force()
+    matches = bridge.signatures_match(oauth_request, in_force, token_secret)
+    matched = next((index for index, match in enumerate(matches) if match), None)
     hmac_sha1 = oauth_request.signature_method == SIGNATURE_HMAC_SHA1
-    if hmac_sha1:
-        expected = signature.sign_hmac_sha1_with_client(base_string, secrets)
-    else:
-        expected = signature.sign_plaintext_with_client(None, secrets)
-    matches = hmac.compare_digest(expected.encode(), oauth_request.signature.encode())
+    # The signature shown is the one made with the secret that matched, else with the current one.
+    expected = hmac_sha1_signature(base_string, in_force[matched or 0], token_secret) if hmac_sha1 else ""
+    refusal = timestamp_refusal(oauth_request.timestamp)
     return SignatureSteps(
         transport=TRANSPORTS[transport],
         parameters=tuple(sorted(oauth_request.params)),
@@ -72,9 +81,11 @@ def signature_steps(*, consumer, method, url, authorization="", body=""):
         base_string=base_string,
         signature_method=oauth_request.signature_method,
         token_found=token_found,
-        expected_signature=expected if hmac_sha1 else "",
+        expected_signature=expected,
         sent_signature=oauth_request.signature if hmac_sha1 else "",
-        matches=matches,
+        matches=matched is not None,
+        matched_secret=SECRET_NAMES[matched] if matched is not None else "",
+        server_refusal=(refusal.additional or refusal.message) if refusal is not None else "",
     )
 
 

@@ -85,3 +85,32 @@ def refresh_token_family_of(token_value, *, client):
 
 def _searchable(token_value):
     return isinstance(token_value, str) and bool(token_value) and storable(token_value)
+
+
+# OAuth 2.0 tokens keep no grant type; what they came from, in words, as far as they tell it.
+AUTHORIZATION_CODE = "authorization code"
+DEVICE_OR_EXCHANGE = "device code or token exchange"
+CLIENT_CREDENTIALS = "client credentials"
+
+
+def client_live_tokens(client):
+    """(grant type in words, scope names, user id or None, "access" or "refresh") of each OAuth 2.0
+    token of `client` that works now: unexpired access tokens, and refresh tokens neither revoked nor
+    rotated. A token without a user is client credentials; one whose refresh token belongs to a family
+    an authorization code named (`redemption.code_family`, a name-based UUID; django-oauth-toolkit's
+    own families are random) came from a code; any other acting for a user, from a device code or a
+    token exchange."""
+    access = (get_access_token_model().objects.filter(application=client, expires__gt=timezone.now())
+              .values_list("user_id", "scope", "refresh_token__token_family"))
+    refresh = (get_refresh_token_model().objects.filter(application=client, revoked__isnull=True)
+               .values_list("user_id", "access_token__scope", "token_family"))
+    return ([(_grant_type(user_id, family), tuple(sorted((scope or "").split())), user_id, "access")
+             for user_id, scope, family in access]
+            + [(_grant_type(user_id, family), tuple(sorted((scope or "").split())), user_id, "refresh")
+               for user_id, scope, family in refresh])
+
+
+def _grant_type(user_id, family):
+    if user_id is None:
+        return CLIENT_CREDENTIALS
+    return AUTHORIZATION_CODE if family is not None and family.version == 5 else DEVICE_OR_EXCHANGE

@@ -22,6 +22,7 @@ from consumers.oauth2 import redemption
 from consumers.oauth2.device import AUTHORIZED, device_code_poll
 from consumers.oauth2.selectors import access_token_claims, refresh_token_claims, refresh_token_family_of
 from consumers.selectors import consumer_get_by_key
+from consumers.services import consumer_secret_mark_used
 
 BASIC = "basic "
 # Compared against when the client is unknown, so an unknown key costs what a wrong secret costs.
@@ -54,7 +55,10 @@ class OAuth2Validator(oauth2_validators.OAuth2Validator):
         in_force = client.secrets_in_force() if client is not None else (DUMMY_SECRET,)
         # Every secret in force is compared, matched or not: the time taken says nothing.
         matches = [hmac.compare_digest(secret.encode(), candidate.encode()) for candidate in in_force]
-        return client is not None and any(matches)
+        if client is None or not any(matches):
+            return False
+        consumer_secret_mark_used(consumer=client, which=matches.index(True))  # writes only when due
+        return True
 
     # --- Authorization codes: loaded once per token request, spent with the tokens' save -----------
 

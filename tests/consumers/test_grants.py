@@ -1,9 +1,14 @@
 """What users granted a client, across protocols: the authorized-apps page (one row per app, OAuth 1.0a
 and 2.0 together; Revoke ends every token of the app for that user on the next request, refresh tokens
 too) and the grant types the developer's app page names."""
+import re
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
+from consumers.scopes import SCOPES
 from tests.factories import make_access_token, make_bearer_token, make_consumer, make_refresh_token, make_user
 from tests.oauth1.signing import signed_send
 
@@ -88,3 +93,35 @@ def test_the_app_page_names_the_grant_types_its_tokens_came_from(client, app, al
     make_refresh_token(make_bearer_token(app, alice))
     make_bearer_token(app, None)
     assert grant_types(client, app) == "OAuth 1.0a, authorization code, client credentials"
+
+
+# --- The authorized-apps page in words, with each app's last use ------------------------------------------
+
+
+def cell(page, label):
+    """The text of each row's cell `label`, tags and spacing left out."""
+    return [" ".join(re.sub(r"<[^>]+>", " ", text).split())
+            for text in re.findall(rf'<td data-label="{label}">(.*?)</td>', page.content.decode(), re.S)]
+
+
+def test_scopes_read_in_words_as_on_the_consent_page(browser, app, alice):
+    make_access_token(app, alice, scopes=["products:read"])
+    make_bearer_token(app, alice, scopes=["account:read"])
+    scopes = cell(browser.get("/account/apps"), "Scopes")
+    assert scopes == [f"{SCOPES['account:read']} {SCOPES['products:read']} account:read products:read"]
+
+
+def test_last_used_is_the_last_signed_request_or_the_last_oauth2_token(browser, client, app, alice):
+    oauth1 = make_access_token(app, alice)
+    assert cell(browser.get("/account/apps"), "Last used") == ["Never"]
+    assert signed_send(client, "GET", "/v2/products", app, token=oauth1).status_code == 200
+    oauth1.refresh_from_db()
+    assert cell(browser.get("/account/apps"), "Last used") == [f"{oauth1.last_used:%Y-%m-%d %H:%M} UTC"]
+
+    other = make_consumer(app.user, name="Reader")
+    access = make_bearer_token(other, alice, expires_in=3600)
+    get_access_token_model().objects.filter(pk=access.pk).update(created=timezone.now() - timedelta(days=2))
+    newer = make_refresh_token(make_bearer_token(other, alice))  # a refresh: the app got a new token
+    used = dict(zip(cell(browser.get("/account/apps"), "App"), cell(browser.get("/account/apps"), "Last used"),
+                    strict=True))
+    assert used["Reader"] == f"{max(newer.created, newer.access_token.created):%Y-%m-%d %H:%M} UTC"

@@ -2,16 +2,21 @@
 show is what the verifier computes, for requests signed by an independent library (Authlib)."""
 import html
 import re
+import time
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
 from authlib.oauth1 import SIGNATURE_TYPE_BODY, SIGNATURE_TYPE_HEADER, SIGNATURE_TYPE_QUERY, ClientAuth
 from authlib.oauth1.rfc5849.signature import generate_signature_base_string
 from authlib.oauth1.rfc5849.wrapper import OAuth1Request
+from django.utils import timezone
 
 from consumers.oauth1.bridge import BASE_STRING_PREFIX, INVALID
-from consumers.services import consumer_signature_debug_set
+from consumers.oauth1.nonces import STALE
+from consumers.services import consumer_secret_rotate, consumer_signature_debug_set
 from tests.factories import make_user
+from tests.oauth1.signing import sign
 
 FORM = "application/x-www-form-urlencoded"
 ODD_URL = "https://testserver/v2/products?page=1&q=desk%20lamp&plus=1%2B1&utf=caf%C3%A9&rep=1&rep=2&empty="
@@ -132,3 +137,79 @@ def test_the_switch_is_off_by_default_and_says_so(owner, app):
     assert re.search(r'id="signature-debug-state">off<', page)
     followed = owner.post(f"/apps/{app.pk}/signature-debug", {"enabled": "on"}, follow=True).content.decode()
     assert re.search(r'id="signature-debug-state">on<', followed)
+
+
+# --- The debugger agrees with the server both ways ----------------------------------------------------
+
+
+def end_overlap(app):
+    """As if the overlap had run out: a save, like any change, so cached copies are forgotten."""
+    app.previous_secret_expires_at = timezone.now() - timedelta(seconds=1)
+    app.save(update_fields=["previous_secret_expires_at"])
+
+
+def test_during_an_overlap_the_previous_secret_matches_as_the_server_accepts_it(owner, app, alice_token):
+    old = app.client_secret
+    consumer_secret_rotate(consumer=app, overlap=timedelta(hours=1))
+    signed, authlib_base_string = authlib_signed(app, alice_token, "GET", ODD_URL, secret=old)
+
+    shown, page = debugger(owner, app, "GET", signed)
+    assert shown["base_string"] == authlib_base_string
+    assert shown["expected_signature"] == shown["sent_signature"]
+    assert "The signatures match." in shown["verdict"] and "previous secret" in shown["verdict"]
+    assert "with the previous secret" in re.sub(r"\s+", " ", page) and old not in page
+    assert send(owner, "GET", signed).status_code == 200  # the server agrees
+
+    end_overlap(app)
+    signed, _ = authlib_signed(app, alice_token, "GET", ODD_URL, secret=old)
+    shown, _ = debugger(owner, app, "GET", signed)
+    assert "The signatures differ." in shown["verdict"]
+    assert send(owner, "GET", signed).status_code == 401  # and agrees again
+
+
+def test_the_current_secret_is_named_when_it_matches_during_an_overlap(owner, app, alice_token):
+    consumer_secret_rotate(consumer=app, overlap=timedelta(hours=1))
+    signed, _ = authlib_signed(app, alice_token, "GET", ODD_URL)
+    shown, page = debugger(owner, app, "GET", signed)
+    assert "The signatures match." in shown["verdict"] and "previous" not in shown["verdict"]
+    assert "Signed with this app’s current secret" in page
+
+
+def test_a_timestamp_outside_the_window_says_the_server_would_refuse_it(owner, app, alice_token):
+    two_hours_ago = str(int(time.time()) - 7200)
+    signed = sign("GET", "/v2/products", app, token=alice_token, timestamp=two_hours_ago, origin="https://testserver")
+
+    shown, page = debugger(owner, app, "GET", signed)
+    assert "The signatures match." in shown["verdict"]  # the signature is good...
+    assert f"The server would still refuse the request: {STALE}" in html.unescape(re.sub(r"\s+", " ", shown["verdict"]))
+    refusal = re.sub(r"<[^>]+>|\s+", " ", re.search(r'id="debug-server-refusal">(.*?)</p>', page, re.S).group(1))
+    assert "The server would refuse this request even so" in refusal and STALE in html.unescape(refusal)
+
+    refused = send(owner, "GET", signed)  # ...and the server refuses it, in the same words
+    assert refused.status_code == 401 and refused.json()["additional"] == STALE
+
+
+def test_a_timestamp_within_the_window_says_nothing_more(owner, app, alice_token):
+    signed = sign("GET", "/v2/products", app, token=alice_token, origin="https://testserver",
+                  timestamp=str(int(time.time()) - 60))
+    shown, page = debugger(owner, app, "GET", signed)
+    assert "The signatures match." in shown["verdict"] and "refuse" not in shown["verdict"]
+    assert 'id="debug-server-refusal"' not in page
+
+
+@pytest.mark.parametrize("url", [
+    "http://[::1/v2/products",  # an IPv6 host never closed
+    "https://testserver:99999/v2/products",  # a port out of range
+    "https://testserver:http/v2/products",  # a port that is no number
+    "/v2/products",  # no scheme, no host
+    "ftp://testserver/v2/products",
+])
+def test_a_url_it_cannot_read_is_a_form_error_never_a_500(owner, app, alice_token, settings, url):
+    settings.DEBUG = False
+    signed = sign("GET", "/v2/products", app, token=alice_token, origin="https://testserver")
+    owner.raise_request_exception = False  # a 500 is an answer here, not an exception in the test
+    page = owner.post(f"/apps/{app.pk}/", {"method": "GET", "url": url, "authorization": signed[1]["Authorization"]})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'id="verdict"' not in text
+    assert ("This URL cannot be read" in text) or ("Enter the full URL with http:// or https://" in text)
