@@ -61,9 +61,9 @@ def test_the_workers_share_one_budget(aladdin, aladdin_key, password):
     assert 5 <= statuses.count(200) <= 5 + 2, statuses
 
 
-def test_a_count_owed_goes_with_the_next_round_trip_even_one_that_reads_nothing(api, rates, settings):
-    """A request's count travels with the worker's next round trip (`counters_add_later`); one that
-    reads nothing must still send it, or the request goes uncounted."""
+def test_each_request_is_counted_at_once_whatever_is_read_in_between(api, rates, settings):
+    """The throttle counts each request in its own round trip: a read of the store in between (one
+    that reads nothing included) neither loses nor adds a count."""
     if not settings.REDIS_URL:
         pytest.skip("REDIS_URL is not set: counts are added at once, in the database")
     rates(client_key="5/hour", account="50/hour")
