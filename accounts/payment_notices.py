@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from access.refusals import Refusal
+
 SIGNATURE_HEADER = "X-Signature"
 SIGNATURE_SCHEME = "v1"
 TIMESTAMP = re.compile(r"[0-9]{1,12}")
@@ -22,17 +24,12 @@ NOTICE_ID_LENGTH = 200
 USERNAME_LENGTH = 150
 
 
-class NoticeRefused(Exception):
-    """Why a notice is not recorded; `code` is stable, `message` and `additional` are for the provider's log."""
+class NoticeRefused(Refusal):
+    """Why a notice is not recorded, in the refusal vocabulary (`access.refusals`: a stable `code`, the
+    words for the provider's log); the API layer gives each code its status (`apiv2.errors`)."""
 
     code = "malformed"
     message = "Invalid request"
-    additional = ""
-
-    def __init__(self, additional=None):
-        if additional is not None:
-            self.additional = additional
-        super().__init__(self.code)
 
 
 class NoticesOff(NoticeRefused):

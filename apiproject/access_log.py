@@ -11,11 +11,10 @@ import time
 from http import HTTPStatus
 
 from access.client_address import client_address
+from apiv2.schemes import scheme_of as request_scheme
 
 logger = logging.getLogger("apiproject.access")
 
-# The scheme a refused request presented its credentials in, by the `Authorization` header's word.
-PRESENTED = {"basic": "basic", "oauth": "oauth1", "bearer": "oauth2"}
 # At the protocols' own endpoints (URL names), the protocol is the scheme, whatever carried the client's
 # credentials (HTTP Basic at the OAuth 2.0 token endpoint).
 PROTOCOL_ROUTES = (("oauth2-", "oauth2"), ("oauth-", "oauth1"))
@@ -55,22 +54,12 @@ def route_of(request):
 
 
 def scheme_of(request, route):
-    """basic, oauth1 or oauth2: the scheme that authenticated the request, or the one its credentials
-    came in (the `Authorization` header, OAuth 1.0a's query parameters) when it was refused; none
-    without any."""
-    scheme = getattr(getattr(request, "auth", None), "scheme", None)
-    if scheme:
-        return scheme
-    for prefix, protocol in PROTOCOL_ROUTES:
-        if route and route.startswith(prefix):
-            return protocol
-    word = request.META.get("HTTP_AUTHORIZATION", "").split(" ", 1)[0].lower()
-    if word in PRESENTED:
-        return PRESENTED[word]
-    # The raw query, not request.GET: parsing may raise here for a request refused as unreadable.
-    if "oauth_signature=" in request.META.get("QUERY_STRING", ""):
-        return "oauth1"
-    return "none"
+    """The request's scheme (`apiv2.schemes.scheme_of`); at a protocol's own endpoints, the protocol."""
+    if getattr(getattr(request, "auth", None), "scheme", None) is None:
+        for prefix, protocol in PROTOCOL_ROUTES:
+            if route and route.startswith(prefix):
+                return protocol
+    return request_scheme(request)
 
 
 def outcome_of(response):

@@ -8,6 +8,7 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 
 from access import refusals
+from accounts import payment_notices
 
 STATUS = {
     refusals.MalformedRequest.code: status.HTTP_400_BAD_REQUEST,
@@ -22,6 +23,14 @@ STATUS = {
     refusals.TooManyFailedAttempts.code: status.HTTP_429_TOO_MANY_REQUESTS,
     refusals.SecretsUnreadable.code: status.HTTP_503_SERVICE_UNAVAILABLE,
     refusals.SharedStateUnavailable.code: status.HTTP_503_SERVICE_UNAVAILABLE,
+    # The payment provider's notices (`POST /billing/notifications`).
+    payment_notices.NoticesOff.code: status.HTTP_503_SERVICE_UNAVAILABLE,
+    payment_notices.BadSignature.code: status.HTTP_401_UNAUTHORIZED,
+    payment_notices.StaleNotice.code: status.HTTP_401_UNAUTHORIZED,
+    payment_notices.MalformedNotice.code: status.HTTP_400_BAD_REQUEST,
+    payment_notices.UnknownAccount.code: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    payment_notices.WrongCurrency.code: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    payment_notices.AlreadyRecorded.code: status.HTTP_409_CONFLICT,
 }
 
 

@@ -17,18 +17,8 @@ from accounts import payment_notices
 from accounts.policy import account_state
 from accounts.selectors import account_balance_due
 from accounts.services import account_payment_notice_record
-from apiv2.errors import STATUS as REFUSAL_STATUS
+from apiv2.errors import STATUS
 from apiv2.exceptions import json_error_response
-
-STATUS = {
-    payment_notices.NoticesOff.code: 503,
-    payment_notices.BadSignature.code: 401,
-    payment_notices.StaleNotice.code: 401,
-    payment_notices.MalformedNotice.code: 400,
-    payment_notices.UnknownAccount.code: 422,
-    payment_notices.WrongCurrency.code: 422,
-    payment_notices.AlreadyRecorded.code: 409,
-}
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -42,10 +32,8 @@ class PaymentNoticeView(View):
                 secret=settings.BILLING_WEBHOOK_SECRET, now=time.time(),
                 tolerance=settings.BILLING_WEBHOOK_TOLERANCE_SECONDS)
             entry = account_payment_notice_record(notice=notice, ip=client_address(request))
-        except payment_notices.NoticeRefused as refused:
-            return json_error_response(STATUS[refused.code], refused.message, refused.additional)
-        except Refusal as refusal:  # the shared cache could not be told: nothing was recorded
-            return json_error_response(REFUSAL_STATUS[refusal.code], refusal.message, refusal.additional)
+        except Refusal as refusal:  # the notice's own, or the shared cache not told: nothing was recorded
+            return json_error_response(STATUS[refusal.code], refusal.message, refusal.additional)
         user = entry.user
         return JsonResponse({"status": 200, "recorded": notice.notice_id, "account": user.get_username(),
                              "amount": str(entry.amount), "currency": notice.currency,

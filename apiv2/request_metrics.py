@@ -10,6 +10,7 @@ import time
 from access.metrics import API, FAILED, PAGES, REFUSED, REQUEST_SECONDS, REQUESTS, SERVED, TOKEN, TOKENS_ISSUED
 from apiv2.exceptions import API_PREFIX, reason_code
 from apiv2.metrics_view import METRICS_PATH, metrics_allowed, metrics_response
+from apiv2.schemes import scheme_of
 from consumers.oauth2.server import GRANT_TYPES
 
 OAUTH1_ACCESS_TOKEN = "/oauth/access_token"
@@ -18,7 +19,6 @@ TOKEN_ENDPOINTS = ("/oauth/request_token", OAUTH1_ACCESS_TOKEN, OAUTH2_TOKEN, "/
                    "/oauth2/introspect", "/oauth2/device_authorization")
 # The grant types' names as the metrics say them: the last word of a URN.
 GRANTS = {grant: grant.rsplit(":", 1)[-1].replace("-", "_") for grant in GRANT_TYPES}
-FORM = "application/x-www-form-urlencoded"
 STATUS_LABELS = {}  # status code -> its label, made once
 
 
@@ -62,33 +62,12 @@ def route_group(path):
 
 
 def _scheme(request, group, path):
-    """The scheme of the credentials the API took (DRF's `request.auth`); for a request refused before
-    that, the scheme its credentials were sent in, told as the schemes tell theirs (docs/contract.md,
-    "Check order"). On the token endpoints the protocol; pages have none."""
+    """The request's scheme (`apiv2.schemes.scheme_of`); on the token endpoints the protocol; pages have none."""
     if group == PAGES:
         return "none"
     if group == TOKEN:
         return "oauth2" if path.startswith("/oauth2/") else "oauth1"
-    scheme = getattr(getattr(request, "auth", None), "scheme", None)
-    if scheme:
-        return scheme
-    word = request.META.get("HTTP_AUTHORIZATION", "").split(None, 1)[:1]
-    word = word[0].lower() if word else ""
-    if word == "basic":
-        return "basic"
-    if word == "oauth" or "oauth_" in request.META.get("QUERY_STRING", "") or _oauth_in_form(request):
-        return "oauth1"
-    return "oauth2" if word == "bearer" else "none"
-
-
-def _oauth_in_form(request):
-    """OAuth 1.0a parameters in a form body (read already: the request-shape rule reads every body)."""
-    if request.content_type != FORM:
-        return False
-    try:
-        return b"oauth_" in request.body
-    except Exception:  # noqa: BLE001 - a body Django refused to read (too large, unreadable): no parameters
-        return False
+    return scheme_of(request)
 
 
 def _count_issued(request, path):

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
-from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
 from oauth2_provider.settings import oauth2_settings
 
@@ -24,7 +23,7 @@ def forget_changed_consumer(sender, instance, created=False, **kwargs):
     if created:
         return  # a new random key: nothing can be remembered of it
     forget(CONSUMER, [instance.client_id])
-    forget_bearer_tokens(Q(application_id=instance.pk))  # a Bearer token's snapshot holds its client
+    forget_bearer_tokens(Q(application_id=instance.pk, user__isnull=True))  # they act for its owner
 
 
 @receiver([post_save, post_delete], sender=AccessToken)
@@ -52,8 +51,8 @@ def forget_credentials_of(user_id):
         return  # nothing is remembered: save the queries
     forget(CONSUMER, Consumer.objects.filter(user_id=user_id).values_list("client_id", flat=True))
     forget(ACCESS_TOKEN, AccessToken.objects.filter(user_id=user_id).values_list("key", flat=True))
-    # Its OAuth 2.0 tokens, and its clients' (a Bearer token's snapshot holds its client and the owner's state).
-    forget_bearer_tokens(Q(user_id=user_id) | Q(application__user_id=user_id))
+    # Its OAuth 2.0 tokens, and its clients' client-credentials tokens (they act for their owner).
+    forget_bearer_tokens(Q(user_id=user_id) | Q(user__isnull=True, application__user_id=user_id))
 
 
 @receiver(pre_save, sender=oauth2_settings.ACCESS_TOKEN_MODEL)
@@ -74,6 +73,5 @@ def forget_deleted_bearer_token(sender, instance, **kwargs):
 def forget_bearer_tokens(condition):
     if not redis_in_use():
         return
-    # Only live ones: an expired token is refused whatever its snapshot says.
-    forget_digests(BEARER_TOKEN, get_access_token_model().objects.filter(condition, expires__gt=timezone.now())
+    forget_digests(BEARER_TOKEN, get_access_token_model().objects.filter(condition)
                    .values_list("token_checksum", flat=True))

@@ -59,34 +59,16 @@ def tag_of(name):
     return found.group(1) if found else ""
 
 
-# Each counter: add one, and start its lifetime when it is new. KEYS: the counters; ARGV: their periods.
-COUNT_SCRIPT = """
-local counts = {}
-for i, key in ipairs(KEYS) do
-  counts[i] = redis.call('INCR', key)
-  if counts[i] == 1 then redis.call('EXPIRE', key, ARGV[i]) end
-end
-return counts
-"""
-
-
 def queue_add(round_trip, keys_with_periods):
-    """Queue adding one to each (name, period) counter, made with its lifetime when new: one script call
-    for the counters of each hash slot; a function of the answers that gives the new counts."""
-    pipeline, groups = round_trip.pipeline, list(round_trip.by_slot([name for name, _ in keys_with_periods]).values())
+    """Queue adding one to each (name, period) counter, made with its lifetime when new; a function of
+    the answers that gives the new counts. Plain commands, each atomic on its own key."""
+    pipeline = round_trip.pipeline
     first = len(pipeline)
-    for group in groups:
-        pipeline.execute_command("EVAL", COUNT_SCRIPT, len(group), *[connection.key(name) for _, name in group],
-                                 *[keys_with_periods[position][1] for position, _ in group])
-
-    def counts(answers):
-        found = [0] * len(keys_with_periods)
-        for group, answer in zip(groups, answers[first:first + len(groups)], strict=True):
-            for (position, _), count in zip(group, answer, strict=True):
-                found[position] = int(count)
-        return found
-
-    return counts
+    for name, period in keys_with_periods:
+        key = connection.key(name)
+        pipeline.set(key, 0, ex=period, nx=True)
+        pipeline.incr(key)
+    return lambda answers: [int(count) for count in answers[first + 1:first + 2 * len(keys_with_periods):2]]
 
 
 def counters_add(keys_with_periods):

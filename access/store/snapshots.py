@@ -9,7 +9,6 @@ before the change cannot put it back.
 import contextlib
 import json
 import logging
-from functools import lru_cache
 
 from django.db import transaction
 
@@ -28,10 +27,8 @@ def encoded(data):
     return json.dumps({"v": SCHEMA, "data": data}, separators=(",", ":")).encode()
 
 
-@lru_cache(maxsize=1000)
 def decoded(stored):
-    """The data of a stored snapshot, or None for a tombstone, another schema or anything unreadable.
-    The same bytes give the same data, decoded once per worker: treat it as read-only."""
+    """The data of a stored snapshot, or None for a tombstone, another schema or anything unreadable."""
     if stored is None or stored == TOMBSTONE:
         return None
     try:

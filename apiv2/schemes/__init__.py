@@ -11,6 +11,7 @@ from rest_framework.authentication import BaseAuthentication
 
 from access.refusals import Refusal
 from apiv2.errors import ApiError
+from consumers.oauth1.bridge import FORM
 
 WORD = re.compile(r"[^ \t\n\r\x0b\x0c]+")  # a run between ASCII whitespace, as `bytes.split()` cuts
 
@@ -21,6 +22,37 @@ def authorization_words(request):
     what Basic and Bearer tell their requests by (the first word, any case) and read credentials from.
     OAuth 1.0a's header has its own parser (`consumers.oauth1.protocol_rules.header_parameters`)."""
     return WORD.findall(request.META.get("HTTP_AUTHORIZATION", ""))
+
+
+# A scheme's name in the credentials record (`ApiCredentials.scheme`), by the `Authorization` header's word.
+PRESENTED = {"basic": "basic", "oauth": "oauth1", "bearer": "oauth2"}
+
+
+def scheme_of(request):
+    """basic, oauth1 or oauth2: the scheme that took the request (its credentials record), else the one
+    its credentials were sent in, told as the schemes tell theirs (the `Authorization` header's word,
+    OAuth 1.0a's parameters in the query or a form body); "none" without any. For operators' logs and
+    metrics: it authenticates nothing."""
+    scheme = getattr(getattr(request, "auth", None), "scheme", None)
+    if scheme:
+        return scheme
+    words = authorization_words(request)
+    word = words[0].lower() if words else ""
+    if word in PRESENTED:
+        return PRESENTED[word]
+    if "oauth_" in request.META.get("QUERY_STRING", "") or _oauth_in_form(request):
+        return "oauth1"
+    return "none"
+
+
+def _oauth_in_form(request):
+    """OAuth 1.0a parameters in a form body (read already, if at all readable: see the request-shape rule)."""
+    if request.META.get("CONTENT_TYPE", "").split(";", 1)[0].strip() != FORM:
+        return False
+    try:
+        return b"oauth_" in request.body
+    except Exception:  # noqa: BLE001 - a body Django refused to read (too large, unreadable): no parameters
+        return False
 
 
 class Scheme(BaseAuthentication):

@@ -1,12 +1,9 @@
 """Reads of OAuth 2.0 access tokens for `/v2` (Bearer): the token, its client and the user it acts for,
-from one read of the shared store when warm, else in one query.
+from the shared store when warm (the token's snapshot, then its client's), else in one query.
 
 A token's snapshot is a `BearerToken` as plain data (no token text: it is named by the token's SHA-256,
-as django-oauth-toolkit's `token_checksum` is), holding its client's snapshot too: a Bearer request
-knows its client only from its token, and reading the client's own snapshot after it would cost a
-second round trip. So `consumers.signals` forgets a token's snapshot whenever the token is deleted
-(django-oauth-toolkit revokes by deleting), its user changes, or its client or the client's owner
-changes.
+as django-oauth-toolkit's `token_checksum` is). Forgotten by `consumers.signals` when the token is
+deleted (django-oauth-toolkit revokes by deleting), its client or its user changes.
 """
 import hmac
 from dataclasses import dataclass
@@ -28,7 +25,7 @@ from consumers.lookup_cache import (
     row_from,
     snapshot_key_of_digest,
 )
-from consumers.selectors import consumer_from_snapshot, consumer_prepare, consumer_snapshot, owner_columns
+from consumers.selectors import consumer_get_by_key, consumer_prepare, consumer_snapshot, owner_columns
 
 USER = ("loaded_api_state",)
 
@@ -52,9 +49,8 @@ class BearerToken:
     def expired(self, now=None):
         return self.expires <= (now or timezone.now())
 
-    def snapshot(self, consumer):
+    def snapshot(self):
         return {"pk": self.pk, "checksum": self.checksum, "client_key": self.client_key,
-                "client": consumer_snapshot(consumer),
                 "user": None if self.user is None else row_data(self.user, attributes=USER),
                 "scopes": list(self.scopes), "expires": self.expires.isoformat()}
 
@@ -72,8 +68,9 @@ def bearer_snapshot_name(token):
 
 def bearer_credentials(token, *, found=None):
     """(client, `BearerToken`) for a Bearer token that is known and not expired, else (None, None):
-    both from what the caller read (`found`, holding `bearer_snapshot_name(token)`) or from one query,
-    remembering a token found (an unknown one costs the query each time: see `lookup_cache.UNKNOWN`)."""
+    the token from what the caller read (`found`, holding `bearer_snapshot_name(token)`) or from one
+    query, remembering a token found (an unknown one costs the query each time: see
+    `lookup_cache.UNKNOWN`); its client from its own snapshot or query."""
     digest = key_digest(token)
     data = (found or {}).get(snapshot_key_of_digest(BEARER_TOKEN, digest))
     if data is None:
@@ -81,7 +78,10 @@ def bearer_credentials(token, *, found=None):
     snapshot = BearerToken.from_snapshot(data)
     if not hmac.compare_digest(snapshot.checksum, digest) or snapshot.expired():
         return None, None
-    return consumer_from_snapshot(data["client"]), snapshot
+    consumer = consumer_get_by_key(snapshot.client_key)
+    if consumer is None:
+        return None, None
+    return consumer, snapshot
 
 
 def acting_user(consumer, token):
@@ -107,7 +107,7 @@ def _load(digest):
     token = BearerToken(pk=access_token.pk, checksum=access_token.token_checksum, client_key=consumer.client_id,
                         user=user, scopes=tuple(access_token.scope.split()), expires=access_token.expires)
     remember(CONSUMER, consumer.client_id, consumer_snapshot(consumer))
-    remember_digest(BEARER_TOKEN, digest, token.snapshot(consumer))
+    remember_digest(BEARER_TOKEN, digest, token.snapshot())
     if not hmac.compare_digest(access_token.token_checksum, digest) or token.expired():
         return None, None
     return consumer, token
