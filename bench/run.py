@@ -9,6 +9,7 @@ import json
 import os
 import random
 import re
+import runpy
 import secrets
 import shutil
 import statistics
@@ -107,6 +108,11 @@ def pinned(command, role, pin):
         return command
     chosen = cpus[:1] if role == "wrk" else cpus[1:]
     return ["taskset", "-c", ",".join(map(str, chosen)), *command]
+
+
+def served_workers():
+    """The number of gunicorn workers `make serve` starts here: gunicorn.conf.py's own `workers`."""
+    return runpy.run_path(str(PROJECT_DIR / "gunicorn.conf.py"))["workers"]
 
 
 def start_server(env, port, workers, pin=False, log=None):
@@ -283,7 +289,8 @@ def main():
                         help="wrk on one CPU, the server on the others (taskset)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "3")))
+    # As `make serve` runs it: gunicorn.conf.py's count (WEB_CONCURRENCY, else two per CPU) unless asked.
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS") or served_workers()))
     parser.add_argument("--only", nargs="+", metavar="SCENARIO",
                         default=os.environ.get("BENCH_ONLY", "").split() or None,
                         help="these scenarios only (the reference is always run)")
