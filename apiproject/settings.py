@@ -206,6 +206,9 @@ OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "consumers.oauth2.scopes.ClientScopes",
     "SCOPES": dict(SCOPES),
     "ACCESS_TOKEN_EXPIRE_SECONDS": CONFIG.OAUTH2_ACCESS_TOKEN_SECONDS,
+    # An access token names its client (`consumers.oauth2.bearer_tokens`); a refresh token stays random.
+    "ACCESS_TOKEN_GENERATOR": "consumers.oauth2.bearer_tokens.access_token_generate",
+    "REFRESH_TOKEN_GENERATOR": "oauthlib.oauth2.rfc6749.tokens.random_token_generator",
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
     "PKCE_REQUIRED": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,  # S256 only

@@ -65,7 +65,9 @@ def make_bearer_token(consumer, user, scopes=None, expires_in=3600):
     from django.utils import timezone
     from oauth2_provider.models import get_access_token_model, set_token_value
 
-    value = generate_token()
+    from consumers.oauth2.bearer_tokens import access_token_for
+
+    value = access_token_for(consumer.client_id)
     access_token = get_access_token_model()(
         application=consumer, user=user, scope=" ".join(scopes or consumer.scope_list),
         expires=timezone.now() + timedelta(seconds=expires_in),

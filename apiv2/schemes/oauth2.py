@@ -1,8 +1,9 @@
 """OAuth 2.0 Bearer tokens on `/v2` (RFC 6750 §2.1, the `Authorization` header): the token's user (or,
 for client credentials, the client's owner), through the token's client, with the token's scopes.
 
-Read the header -> the token (known, not expired; revoked tokens are deleted, so unknown) from its
-snapshot in the shared store (then its client's), or one query -> the gate -> the credentials record.
+Read the header -> the token (known, not expired; revoked tokens are deleted, so unknown) and its
+client from their snapshots in the shared store (one read: `bearer_tokens`), or one query -> the gate
+-> the credentials record.
 RFC 6750 §3's details ride on our answers: a 401 for a Bearer token says
 `error="invalid_token"`, a missing scope `error="insufficient_scope"` with the scope.
 """
@@ -15,7 +16,7 @@ from access.refusals import InsufficientScope, InvalidCredentials, refuse_if
 from access.store.reads import fetch
 from apiv2.schemes import Scheme, authorization_words
 from consumers.gate import OAUTH2, gate
-from consumers.oauth2.bearer_tokens import acting_user, bearer_credentials, bearer_snapshot_name
+from consumers.oauth2.bearer_tokens import acting_user, bearer_credentials, bearer_snapshot_names
 from consumers.services import consumer_mark_used
 
 REALM = 'Bearer realm="api"'
@@ -47,7 +48,7 @@ class OAuth2Authentication(Scheme):
             return None
         if not token:
             raise InvalidCredentials()
-        consumer, access_token = bearer_credentials(token, found=fetch(snapshots=[bearer_snapshot_name(token)]))
+        consumer, access_token = bearer_credentials(token, found=fetch(snapshots=bearer_snapshot_names(token)))
         if access_token is None:
             raise InvalidCredentials()
         user = acting_user(consumer, access_token)

@@ -1,5 +1,11 @@
-"""Reads of OAuth 2.0 access tokens for `/v2` (Bearer): the token, its client and the user it acts for,
-from the shared store when warm (the token's snapshot, then its client's), else in one query.
+"""OAuth 2.0 access tokens for `/v2` (Bearer): the form we issue them in, and reads of the token, its
+client and the user it acts for, from the shared store when warm, else in one query.
+
+An access token we issue ends with `.` and the key of the client it was issued to, so a request's one
+read fetches the token's snapshot and its client's together: a warm Bearer request makes two round
+trips (that read, then the rate count), as Basic does, not three. The client key is no secret (OAuth
+1.0a sends it in the clear) and the token's digest covers it: a token whose key was changed is
+unknown. A token without one (issued before) is read as before: its snapshot, then its client's.
 
 A token's snapshot is a `BearerToken` as plain data (no token text: it is named by the token's SHA-256,
 as django-oauth-toolkit's `token_checksum` is). Forgotten by `consumers.signals` when the token is
@@ -13,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
+from oauthlib.common import generate_token
 
 from accounts.policy import attach_loaded_state
 from consumers.lookup_cache import (
@@ -23,6 +30,7 @@ from consumers.lookup_cache import (
     remember_digest,
     row_data,
     row_from,
+    snapshot_key,
     snapshot_key_of_digest,
 )
 from consumers.selectors import consumer_get_by_key, consumer_prepare, consumer_snapshot, owner_columns
@@ -61,16 +69,45 @@ class BearerToken:
                    scopes=tuple(data["scopes"]), expires=datetime.fromisoformat(data["expires"]))
 
 
+CLIENT_KEY_SEPARATOR = "."
+
+
+def access_token_generate(request):
+    """django-oauth-toolkit's `ACCESS_TOKEN_GENERATOR`: oauthlib's random token, then the key of the
+    client the token is issued to (`request.client`, which oauthlib has authenticated)."""
+    return access_token_for(getattr(getattr(request, "client", None), "client_id", ""))
+
+
+def access_token_for(client_key):
+    """A new access token of a client: 30 random characters (oauthlib's), `.`, the client key."""
+    return f"{generate_token()}{CLIENT_KEY_SEPARATOR}{client_key}" if client_key else generate_token()
+
+
+def client_key_named_by(token):
+    """The client key a token says it was issued to ("" when it names none): a hint for the read,
+    trusted only when the token's own snapshot names the same client."""
+    random_part, separator, client_key = token.rpartition(CLIENT_KEY_SEPARATOR)
+    return client_key if separator and random_part else ""
+
+
 def bearer_snapshot_name(token):
     """The name of the token's snapshot; its digest is what the database is searched by."""
     return snapshot_key_of_digest(BEARER_TOKEN, key_digest(token))
 
 
+def bearer_snapshot_names(token):
+    """What a Bearer request reads in its one round trip: the token's snapshot, and its client's when
+    the token names its client."""
+    client_key = client_key_named_by(token)
+    return [bearer_snapshot_name(token), *([snapshot_key(CONSUMER, client_key)] if client_key else [])]
+
+
 def bearer_credentials(token, *, found=None):
     """(client, `BearerToken`) for a Bearer token that is known and not expired, else (None, None):
-    the token from what the caller read (`found`, holding `bearer_snapshot_name(token)`) or from one
+    the token from what the caller read (`found`, holding `bearer_snapshot_names(token)`) or from one
     query, remembering a token found (an unknown one costs the query each time: see
-    `lookup_cache.UNKNOWN`); its client from its own snapshot or query."""
+    `lookup_cache.UNKNOWN`); its client from what the caller read when the token named it, else from
+    its own snapshot or query."""
     digest = key_digest(token)
     data = (found or {}).get(snapshot_key_of_digest(BEARER_TOKEN, digest))
     if data is None:
@@ -78,7 +115,8 @@ def bearer_credentials(token, *, found=None):
     snapshot = BearerToken.from_snapshot(data)
     if not hmac.compare_digest(snapshot.checksum, digest) or snapshot.expired():
         return None, None
-    consumer = consumer_get_by_key(snapshot.client_key)
+    read_with_token = client_key_named_by(token) == snapshot.client_key
+    consumer = consumer_get_by_key(snapshot.client_key, found=found if read_with_token else None)
     if consumer is None:
         return None, None
     return consumer, snapshot

@@ -12,6 +12,8 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from oauth2_provider.models import set_token_value
+from oauthlib.common import generate_token
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
@@ -268,21 +270,56 @@ def test_bearer_requests_count_against_the_client_key_and_the_account(client, se
 # --- The warm path ------------------------------------------------------------------------------------
 
 
-def test_a_warm_bearer_request_makes_no_query_and_two_round_trips(client, app, alice):
-    """The token's snapshot, then its client's (a token's snapshot sits in a hash slot of its own)."""
-    token = make_bearer_token(app, alice)
-    for _ in range(2):  # cold, then the snapshots again after the last-used marks
-        assert bearer(client, "/v2/products", token).status_code == 200
-    request = Request(APIRequestFactory().get("/v2/products", HTTP_AUTHORIZATION=f"Bearer {token.value}"))
+def authenticate_counting(token_value):
+    """(user, credentials, SQL statements, Redis round trips) of one authentication of a Bearer token."""
+    request = Request(APIRequestFactory().get("/v2/products", HTTP_AUTHORIZATION=f"Bearer {token_value}"))
     with CaptureQueriesContext(connection) as queries, commands_sent_to_redis() as calls:
         user, credentials = OAuth2Authentication().authenticate(request)
+    return user, credentials, [query["sql"] for query in queries if "SAVEPOINT" not in query["sql"]], calls
+
+
+def test_a_warm_bearer_request_reads_its_token_and_client_in_one_round_trip(client, app, alice):
+    """A token names its client, so their snapshots are read together: one round trip to authenticate
+    (the rate count is the request's second), no query."""
+    token = make_bearer_token(app, alice)
+    assert token.value.endswith(f".{app.client_id}")
+    for _ in range(2):  # cold, then the snapshots again after the last-used marks
+        assert bearer(client, "/v2/products", token).status_code == 200
+    user, credentials, statements, calls = authenticate_counting(token.value)
     assert user == alice and credentials.consumer == app and credentials.scheme == "oauth2"
-    statements = [query["sql"] for query in queries if "SAVEPOINT" not in query["sql"]]
     if django_settings.REDIS_URL:
-        assert statements == [] and len(calls) == 2, (statements, calls)
+        assert statements == [] and len(calls) == 1, (statements, calls)
     else:
         assert len(statements) == 1, statements  # token, client, users and account states in one query
 
+
+def test_a_token_that_names_no_client_still_works_with_its_client_read_after_it(client, app, alice):
+    """Tokens issued before tokens named their client: the token's snapshot, then its client's."""
+    token = make_bearer_token(app, alice)
+    token.value = generate_token()
+    set_token_value(token, token.value)
+    token.save()
+    for _ in range(2):
+        assert bearer(client, "/v2/products", token).status_code == 200
+    user, _, statements, calls = authenticate_counting(token.value)
+    assert user == alice
+    if django_settings.REDIS_URL:
+        assert statements == [] and len(calls) == 2, (statements, calls)
+
+
+def test_a_token_whose_client_key_is_changed_is_unknown(client, app, alice, developer):
+    """The token's digest covers the key in it: naming another client makes it another (unknown) token."""
+    other = make_consumer(developer, name="Other app")
+    token = make_bearer_token(app, alice)
+    assert bearer(client, "/v2/products", token).status_code == 200
+    forged = token.value.rpartition(".")[0] + "." + other.client_id
+    assert_invalid_token(bearer(client, "/v2/products", forged))
+
+
+def test_tokens_from_the_token_endpoint_name_their_client_and_refresh_tokens_do_not(app, alice):
+    pair = approved_tokens(app, alice)
+    assert pair["access_token"].endswith(f".{app.client_id}")
+    assert "." not in pair["refresh_token"]
 
 
 # --- Tokens from the real endpoints: revocation and rotation end the remembered token at once ---------
