@@ -59,9 +59,9 @@ def seed_bearer_token(consumer, user):
     from django.utils import timezone
     from oauth2_provider.models import get_access_token_model, set_token_value
 
-    from consumers.oauth1.tokens import generate_token
+    from consumers.oauth2.bearer_tokens import access_token_for
 
-    value = generate_token()
+    value = access_token_for(consumer.client_id)  # as the token endpoint issues it
     access_token = get_access_token_model()(application=consumer, user=user, scope=" ".join(consumer.scope_list),
                                             expires=timezone.now() + timedelta(days=1))
     set_token_value(access_token, value)
