@@ -33,16 +33,21 @@ class SecurityLogEntry:
 
 def client_security_log(consumer, *, limit=LOG_LENGTH):
     """The changes to `consumer` (the caller has checked the viewer owns it), newest first."""
-    return _log(subject=consumer.client_id, actions=CLIENT_CHANGES, owner_id=consumer.user_id, limit=limit)
+    return _log(subject=consumer.client_id, since=consumer.created, actions=CLIENT_CHANGES,
+                owner_id=consumer.user_id, limit=limit)
 
 
 def account_security_log(user, *, limit=LOG_LENGTH):
-    """The changes to `user`'s account, newest first: the log of the signed-in user only."""
-    return _log(subject=user.get_username(), actions=ACCOUNT_CHANGES, owner_id=user.pk, limit=limit)
+    """The changes to `user`'s account, newest first: the log of the signed-in user only.
+
+    The trail names an account by its username, which outlives it: the events of an account deleted (or
+    renamed) before this one took the name are another person's, and are left out (`since`)."""
+    return _log(subject=user.get_username(), since=user.date_joined, actions=ACCOUNT_CHANGES, owner_id=user.pk,
+                limit=limit)
 
 
-def _log(*, subject, actions, owner_id, limit):
-    events = (AuditEvent.objects.filter(subject=subject, action__in=actions)
+def _log(*, subject, since, actions, owner_id, limit):
+    events = (AuditEvent.objects.filter(subject=subject, created__gte=since, action__in=actions)
               .only("created", "action", "actor_id", "actor_ip", "detail")[:limit])
     return [_entry(event, owner_id) for event in events]
 

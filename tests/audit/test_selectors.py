@@ -116,3 +116,13 @@ def test_a_command_line_change_is_the_systems(owner):
     app = consumer_register(user=owner, name="From the CLI")
     assert rows(client_security_log(app)) == [("App registered", SYSTEM, "")]
     assert AuditEvent.objects.get().actor_ip is None
+
+
+def test_a_username_taken_again_does_not_inherit_the_earlier_accounts_log(db):
+    earlier = make_user("reused")
+    api_password_create(user=earlier, name="earlier's script", ip="192.0.2.1")
+    earlier.delete()  # its events stay in the trail, under its username
+    later = make_user("reused")
+    assert account_security_log(later) == []
+    api_password_create(user=later, name="mine", ip=OWN_IP)
+    assert rows(account_security_log(later)) == [("API password “mine” created", YOU, OWN_IP)]
