@@ -152,14 +152,14 @@ def _refusals(oauth_request, endpoint, secure):
     if endpoint is None:  # an API request
         yield bridge.resource_request_refusal(oauth_request), ""
     yield timestamp_refusal(oauth_request.timestamp), SIGN_AGAIN
-    wanted = {None: selectors.ACCESS, ACCESS_TOKEN_ENDPOINT: selectors.REQUEST}.get(endpoint)
+    # The token the endpoint takes, found as the server finds it; only when it is not found is it asked why.
+    server_lookup = {None: selectors.access_token_get, ACCESS_TOKEN_ENDPOINT: selectors.request_token_get}.get(endpoint)
     token_key = oauth_request.resource_owner_key
-    if wanted is not None and token_key:
+    if server_lookup is not None and token_key and server_lookup(consumer_key=oauth_request.client_key,
+                                                                 key=token_key) is None:
         standing = selectors.token_standing(consumer_key=oauth_request.client_key, key=token_key)
-        if standing is None:
-            yield InvalidCredentials(bridge.INVALID), UNKNOWN_TOKEN
-        elif (standing.kind, standing.standing) != (wanted, selectors.LIVE):
-            yield InvalidCredentials(bridge.INVALID), TOKEN_WHY[standing.kind, standing.standing]
+        yield InvalidCredentials(bridge.INVALID), (
+            UNKNOWN_TOKEN if standing is None else TOKEN_WHY[standing.kind, standing.standing])
     try:
         yield replay_refusal(consumer_key=oauth_request.client_key, token=token_key,
                              timestamp=oauth_request.timestamp, nonce=oauth_request.nonce), (
