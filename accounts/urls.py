@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("signup", views.SignupView.as_view(), name="signup"),
     path("account/password", views.PasswordChangeView.as_view(), name="password-change"),
+    path("account/security", views.AccountSecurityLogView.as_view(), name="account-security"),
     path("account/api-passwords", views.ApiPasswordsView.as_view(), name="api-passwords"),
     path("account/api-passwords/sign-in-password", views.BasicSignInPasswordView.as_view(),
          name="basic-sign-in-password"),

@@ -1,5 +1,5 @@
-"""The developer's account pages: signup, password change and reset, API passwords, home, billing and
-contact.
+"""The developer's account pages: signup, password change and reset, API passwords, the security log, home,
+billing and contact.
 
 Views parse, call one service or selector, render; the rules live in services, selectors, policy.
 """
@@ -42,6 +42,7 @@ from accounts.services import (
     api_password_revoke,
 )
 from accounts.signup_limits import signup_claim, signup_wait
+from audit.selectors import LOG_LENGTH, account_security_log
 from consumers.secrets_once import secrets_keep, secrets_take
 from consumers.selectors import consumers_usable_of
 
@@ -184,6 +185,18 @@ class ApiPasswordRevokeView(OwnApiPasswordsMixin, DetailView):
         api_password_revoke(api_password=api_password, actor=request.user, ip=client_address(request))
         messages.success(request, f"The API password “{api_password.name}” was revoked. It no longer works.")
         return redirect("api-passwords")
+
+
+@method_decorator(never_cache, name="dispatch")  # it lists the addresses the account was changed from
+class AccountSecurityLogView(LoginRequiredMixin, TemplateView):
+    """The signed-in account's own security log (`audit.selectors.account_security_log`): there is no
+    other account's to ask for."""
+
+    template_name = "accounts/security.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(log=account_security_log(self.request.user), log_length=LOG_LENGTH,
+                                        **kwargs)
 
 
 class RedirectThenRun(HttpResponseRedirect):

@@ -18,6 +18,7 @@ from django.views.generic import DetailView, FormView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
 from access.client_address import client_address
+from audit.selectors import client_security_log
 from consumers.forms import ConsumerChangeForm, ConsumerRegisterForm, SecretRotateForm, SignatureDebugForm
 from consumers.grants import consumer_grant_types
 from consumers.oauth1.debugger import signature_steps
@@ -99,7 +100,8 @@ class ConsumerSecretView(OwnConsumersMixin, DetailView):
 
 
 class ConsumerDetailView(OwnConsumersMixin, DetailView):
-    """The app's page, with the signature debugger: a POST there computes and shows, changing nothing."""
+    """The app's page, with its security log and the signature debugger: a POST there computes and shows,
+    changing nothing."""
 
     template_name = "consumers/detail.html"
 
@@ -107,6 +109,7 @@ class ConsumerDetailView(OwnConsumersMixin, DetailView):
         kwargs.setdefault("debug_form", SignatureDebugForm())
         return super().get_context_data(grant_types=consumer_grant_types(self.object),
                                         authorizations=consumer_authorizations(self.object),
+                                        security_log=client_security_log(self.object),
                                         review_on=settings.CLIENT_REVIEW, **kwargs)
 
     def post(self, request, *args, **kwargs):

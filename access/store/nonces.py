@@ -110,6 +110,26 @@ def nonce_claim(guard):
     return FRESH
 
 
+def nonce_seen(guard):
+    """Whether the nonce of `guard` was claimed already, asked without claiming it: a look, for a page that
+    says what the server would answer (the signature debugger), which must leave the nonce to the request
+    sent for real. The same record the claim consults (the key in Redis, the unique row in the database:
+    a row not yet pruned refuses a claim, so it counts here too). Raises `SharedStateUnavailable` when the
+    store cannot be reached, as a claim does."""
+    if connection.in_use():
+        try:
+            return bool(connection.call(lambda used: used.exists(connection.key(guard.name)), "nonce"))
+        except connection.Unreachable:
+            raise SharedStateUnavailable() from None
+    from access.models import Nonce
+
+    try:
+        return Nonce.objects.filter(digest=guard.digest).exists()
+    except DatabaseError as error:
+        connection.logger.error("nonce store (database) unreachable: %s", error.__class__.__name__)
+        raise SharedStateUnavailable() from None
+
+
 def nonce_release(guard):
     """Forget a nonce claimed for a request that turned out bad, so strangers leave nothing behind."""
     if connection.in_use():

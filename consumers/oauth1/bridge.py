@@ -45,6 +45,7 @@ FORM = "application/x-www-form-urlencoded"
 INVALID = "Invalid OAuth signature or credentials."
 WRONG_VERIFIER = "Invalid or expired verifier."
 BASE_STRING_PREFIX = "Signature base string we computed: "
+NO_ACCESS_TOKEN = "API requests must be signed with an access token (oauth_token)."
 MALFORMED = "Malformed OAuth request: parameters must be percent-encoded key=value pairs."
 MAX_SECRETS_IN_FORCE = 2  # the current client secret, and the previous one during a rotation's overlap
 
@@ -222,17 +223,24 @@ def signatures_match(oauth_request, client_secrets, resource_owner_secret):
     return [hmac.compare_digest(candidate.encode(), sent) for candidate in expected]
 
 
-def check_resource_request(oauth_request):
-    """The checks of a signed API request that need no storage (RFC 5849 §3.1, §3.2): mandatory
-    parameters well formed (400), an access token, a timestamp within the window (401). Returns the
-    request's replay guard (`nonces.replay_guard`): the caller claims the nonce, so that it can do so
-    in the same round trip as its own reads."""
-    refuse_if(mandatory_violation(oauth_request, validator))  # oauthlib's endpoints check their own
+def resource_request_refusal(oauth_request):
+    """The first refusal of a signed API request's checks that need no storage (RFC 5849 §3.1, §3.2), or
+    None: mandatory parameters well formed (400), an access token, a timestamp within the window (401).
+    What `check_resource_request` raises, and what the signature debugger says the server would answer."""
+    violation = mandatory_violation(oauth_request, validator)  # oauthlib's endpoints check their own
+    if violation is not None:
+        return violation
     if not oauth_request.resource_owner_key:
-        raise InvalidCredentials("API requests must be signed with an access token (oauth_token).")
+        return InvalidCredentials(NO_ACCESS_TOKEN)
     if not validator.check_access_token(oauth_request.resource_owner_key):
-        raise InvalidCredentials(INVALID)
-    refuse_if(timestamp_refusal(oauth_request.timestamp))
+        return InvalidCredentials(INVALID)
+    return timestamp_refusal(oauth_request.timestamp)
+
+
+def check_resource_request(oauth_request):
+    """`resource_request_refusal` raised. Returns the request's replay guard (`nonces.replay_guard`): the
+    caller claims the nonce, so that it can do so in the same round trip as its own reads."""
+    refuse_if(resource_request_refusal(oauth_request))
     return replay_guard(consumer_key=oauth_request.client_key, token=oauth_request.resource_owner_key,
                         timestamp=oauth_request.timestamp, nonce=oauth_request.nonce)
 

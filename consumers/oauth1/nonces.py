@@ -11,7 +11,7 @@ import time
 from access.credentials import client_tag
 from access.metrics import NONCE_REPLAYS
 from access.refusals import InvalidCredentials
-from access.store.nonces import FRESH, REPLAYED as CLAIMED_BEFORE, ReplayGuard, nonce_claim
+from access.store.nonces import FRESH, REPLAYED as CLAIMED_BEFORE, ReplayGuard, nonce_claim, nonce_seen
 
 WINDOW_SECONDS = 600  # timestamps more than 10 minutes from our clock are refused
 # Kept a little past the window so a host whose clock runs slightly behind cannot accept a replay.
@@ -49,6 +49,14 @@ def nonce_record(*, consumer_key, token, timestamp, nonce):
     """
     return claim_refusal(nonce_claim(replay_guard(consumer_key=consumer_key, token=token, timestamp=timestamp,
                                                   nonce=nonce)))
+
+
+def replay_refusal(*, consumer_key, token, timestamp, nonce):
+    """The refusal a request would meet for a nonce already accepted, or None; asked of the same record
+    under the same guard as `nonce_record` claims, without claiming (`access.store.nonces.nonce_seen`).
+    `SharedStateUnavailable` when the store cannot be reached."""
+    guard = replay_guard(consumer_key=consumer_key, token=token, timestamp=timestamp, nonce=nonce)
+    return InvalidCredentials(REPLAYED) if nonce_seen(guard) else None
 
 
 def claim_refusal(outcome):

@@ -1,5 +1,9 @@
-"""Reads of OAuth 1.0a tokens. Each returns only tokens that may still be used, or None."""
+"""Reads of OAuth 1.0a tokens. Each returns only tokens that may still be used, or None; but
+`token_standing`, which says why a token cannot be used, for the owner's signature debugger."""
+from dataclasses import dataclass
+
 from django.db.models import F
+from django.utils import timezone
 
 from access.storable import storable
 from access.store.connection import in_use as redis_in_use
@@ -149,3 +153,35 @@ def authorized_apps_of(user):
         .filter(user=user, consumer__revoked_at__isnull=True)
         .select_related("consumer", "consumer__user")
     )
+
+
+# What a token key names, for the signature debugger: the kind of token, and where it stands.
+ACCESS, REQUEST = "access token", "request token"
+LIVE, OTHER_APP, REVOKED, EXPIRED, USED = "live", "another app's", "revoked", "expired", "used"
+
+
+@dataclass(frozen=True)
+class TokenStanding:
+    kind: str  # ACCESS or REQUEST
+    standing: str  # LIVE, OTHER_APP, REVOKED (access tokens), EXPIRED or USED (request tokens)
+
+
+def token_standing(*, consumer_key, key):
+    """The `TokenStanding` of the token with `key` as the client with `consumer_key` would use it, or None
+    when no token has that key. Another app's token is only that: nothing more is said of it. For the
+    owner's debugger only: the server's own answer never tells these apart."""
+    if not storable(key):
+        return None
+    access = AccessToken.objects.filter(key=key).values("consumer__client_id", "revoked_at").first()
+    if access is not None:
+        if access["consumer__client_id"] != consumer_key:
+            return TokenStanding(ACCESS, OTHER_APP)
+        return TokenStanding(ACCESS, REVOKED if access["revoked_at"] else LIVE)
+    request = RequestToken.objects.filter(key=key).values("consumer__client_id", "used_at", "expires_at").first()
+    if request is None:
+        return None
+    if request["consumer__client_id"] != consumer_key:
+        return TokenStanding(REQUEST, OTHER_APP)
+    if request["used_at"] is not None:
+        return TokenStanding(REQUEST, USED)
+    return TokenStanding(REQUEST, EXPIRED if request["expires_at"] <= timezone.now() else LIVE)

@@ -4,6 +4,7 @@ import html
 import re
 import time
 from datetime import timedelta
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import pytest
@@ -11,11 +12,15 @@ from authlib.oauth1 import SIGNATURE_TYPE_BODY, SIGNATURE_TYPE_HEADER, SIGNATURE
 from authlib.oauth1.rfc5849.signature import generate_signature_base_string
 from authlib.oauth1.rfc5849.wrapper import OAuth1Request
 from django.utils import timezone
+from oauthlib.oauth1 import SIGNATURE_PLAINTEXT
 
 from consumers.oauth1.bridge import BASE_STRING_PREFIX, INVALID
-from consumers.oauth1.nonces import STALE
+from consumers.oauth1.models import RequestToken
+from consumers.oauth1.nonces import REPLAYED, STALE
+from consumers.oauth1.policy import PLAINTEXT_OVER_HTTP
+from consumers.oauth1.services import access_token_revoke
 from consumers.services import consumer_secret_rotate, consumer_signature_debug_set
-from tests.factories import make_user
+from tests.factories import make_access_token, make_consumer, make_request_token, make_user
 from tests.oauth1.signing import sign
 
 FORM = "application/x-www-form-urlencoded"
@@ -34,10 +39,11 @@ def authlib_signed(app, token, method, url, signature_type=SIGNATURE_TYPE_HEADER
     return (url, headers, body), base_string
 
 
-def send(client, method, signed):
+def send(client, method, signed, secure=True):
     url, headers, body = signed
     extra = {"HTTP_AUTHORIZATION": headers["Authorization"]} if "Authorization" in headers else {}
-    return client.generic(method, url.removeprefix("https://testserver"), data=body or "", secure=True,
+    return client.generic(method, url.removeprefix("https://testserver").removeprefix("http://testserver"),
+                          data=body or "", secure=secure,
                           content_type=headers.get("Content-Type", "application/octet-stream"), **extra)
 
 
@@ -182,8 +188,10 @@ def test_a_timestamp_outside_the_window_says_the_server_would_refuse_it(owner, a
     shown, page = debugger(owner, app, "GET", signed)
     assert "The signatures match." in shown["verdict"]  # the signature is good...
     assert f"The server would still refuse the request: {STALE}" in html.unescape(re.sub(r"\s+", " ", shown["verdict"]))
-    refusal = re.sub(r"<[^>]+>|\s+", " ", re.search(r'id="debug-server-refusal">(.*?)</p>', page, re.S).group(1))
+    refusal = re.sub(r"<[^>]+>|\s+", " ", re.search(r'id="debug-server-refusal">(.*?)</div>', page, re.S).group(1))
     assert "The server would refuse this request even so" in refusal and STALE in html.unescape(refusal)
+    assert refusals(page) == [f"“{STALE}” Sign it again with the current time (oauth_timestamp in seconds since "
+                              "1970, UTC) and a new oauth_nonce."]
 
     refused = send(owner, "GET", signed)  # ...and the server refuses it, in the same words
     assert refused.status_code == 401 and refused.json()["additional"] == STALE
@@ -213,3 +221,175 @@ def test_a_url_it_cannot_read_is_a_form_error_never_a_500(owner, app, alice_toke
     text = page.content.decode()
     assert 'id="verdict"' not in text
     assert ("This URL cannot be read" in text) or ("Enter the full URL with http:// or https://" in text)
+
+
+# --- What the server would refuse beyond the signature: the debugger asks the server's own rules ------
+
+
+def refusals(page):
+    """The debugger's list of what the server would refuse, each line in words, tags gone."""
+    found = re.search(r'<ul id="debug-server-refusals">(.*?)</ul>', page, re.S)
+    if found is None:
+        return []
+    return [html.unescape(re.sub(r"<[^>]+>|\s+", " ", item)).strip()
+            for item in re.findall(r"<li>(.*?)</li>", found.group(1), re.S)]
+
+
+def test_a_nonce_the_server_accepted_is_flagged_as_used(owner, app, alice_token):
+    signed = sign("GET", "/v2/products", app, token=alice_token, origin="https://testserver")
+    assert send(owner, "GET", signed).status_code == 200
+
+    shown, page = debugger(owner, app, "GET", signed)
+    assert "The signatures match." in shown["verdict"]
+    verdict = html.unescape(re.sub(r"\s+", " ", shown["verdict"]))
+    assert f"The server would still refuse the request: {REPLAYED}" in verdict
+    (line,) = refusals(page)
+    assert line.startswith(f"“{REPLAYED}”") and "each request needs a new one" in line
+
+    refused = send(owner, "GET", signed)  # the server agrees, in the same words
+    assert refused.status_code == 401 and refused.json()["additional"] == REPLAYED
+
+
+def test_the_debugger_does_not_use_up_the_nonce(owner, app, alice_token):
+    signed = sign("GET", "/v2/products", app, token=alice_token, origin="https://testserver")
+    for _ in range(2):  # checked, and checked again
+        shown, page = debugger(owner, app, "GET", signed)
+        assert "The signatures match." in shown["verdict"] and refusals(page) == []
+        assert 'id="debug-server-refusal"' not in page
+
+    assert send(owner, "GET", signed).status_code == 200  # then sent for real: still accepted
+
+
+def test_the_nonce_of_a_token_request_is_looked_at_too(owner, app):
+    signed = sign("POST", "/oauth/request_token", app, callback="oob", origin="https://testserver")
+    _, page = debugger(owner, app, "POST", signed)
+    assert refusals(page) == []
+    assert send(owner, "POST", signed).status_code == 200
+    _, page = debugger(owner, app, "POST", signed)
+    assert [line.split("”")[0] for line in refusals(page)] == [f"“{REPLAYED}"]
+
+
+def test_an_access_token_of_another_app_is_flagged(owner, app, alice):
+    other_app = make_consumer(make_user("other-developer"), name="Other")
+    others_token = make_access_token(other_app, alice)
+    signed = sign("GET", "/v2/products", app, token=others_token, origin="https://testserver")
+
+    shown, page = debugger(owner, app, "GET", signed)
+    assert "The signatures differ." in shown["verdict"]  # this app has no such token: its secret is not used
+    (line,) = refusals(page)
+    assert line.startswith(f"“{INVALID}”") and "access token of another app" in line
+    assert "Other" not in line and others_token.secret not in page  # which app, and its secret, are not said
+
+    refused = send(owner, "GET", signed)
+    assert refused.status_code == 401 and refused.json()["additional"] == INVALID
+
+
+@pytest.mark.parametrize(("token_of", "said"), [
+    ("revoked", "This access token was revoked"),
+    ("unknown", "No token has this oauth_token"),
+    ("request", "This is a request token: API requests are signed with the access token"),
+])
+def test_a_token_the_server_would_not_take_for_an_api_request_is_flagged(owner, app, alice_token, token_of, said):
+    if token_of == "revoked":
+        access_token_revoke(access_token=alice_token)
+        token = alice_token
+    elif token_of == "unknown":
+        token = SimpleNamespace(key="u" * 40, secret="s" * 40)
+    else:
+        token = make_request_token(app)
+    signed = sign("GET", "/v2/products", app, token=token, origin="https://testserver")
+
+    _, page = debugger(owner, app, "GET", signed)
+    (line,) = refusals(page)
+    assert line.startswith(f"“{INVALID}”") and said in line
+    refused = send(owner, "GET", signed)
+    assert refused.status_code == 401 and refused.json()["additional"] == INVALID
+
+
+def test_an_expired_or_used_request_token_at_the_access_token_endpoint_is_flagged(owner, app, alice):
+    expired = make_request_token(app, authorized_by=alice)
+    RequestToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    signed = sign("POST", "/oauth/access_token", app, token=expired, verifier=expired.verifier,
+                  origin="https://testserver")
+    _, page = debugger(owner, app, "POST", signed)
+    (line,) = refusals(page)
+    assert line.startswith(f"“{INVALID}”") and "This request token has expired" in line
+    assert send(owner, "POST", signed).status_code == 401
+
+    live = make_request_token(app, authorized_by=alice)
+    signed = sign("POST", "/oauth/access_token", app, token=live, verifier=live.verifier, origin="https://testserver")
+    _, page = debugger(owner, app, "POST", signed)
+    assert refusals(page) == []  # the request token it takes, live: nothing to say
+    assert send(owner, "POST", signed).status_code == 200
+    signed = sign("POST", "/oauth/access_token", app, token=live, verifier=live.verifier, origin="https://testserver")
+    _, page = debugger(owner, app, "POST", signed)
+    assert any("already exchanged" in line for line in refusals(page))
+
+
+def test_plaintext_over_plain_http_is_flagged_as_the_server_refuses_it(owner, app, alice_token):
+    signed = sign("GET", "/v2/products", app, token=alice_token, signature_method=SIGNATURE_PLAINTEXT)
+    assert signed[0].startswith("http://")
+
+    shown, page = debugger(owner, app, "GET", signed)
+    assert "The signatures match." in shown["verdict"]
+    (line,) = refusals(page)
+    assert line.startswith(f"“{PLAINTEXT_OVER_HTTP}”") and "use an https:// URL" in line
+
+    refused = send(owner, "GET", signed, secure=False)
+    assert refused.status_code == 400 and refused.json()["additional"] == PLAINTEXT_OVER_HTTP
+    over_https = sign("GET", "/v2/products", app, token=alice_token, signature_method=SIGNATURE_PLAINTEXT,
+                      origin="https://testserver")
+    _, page = debugger(owner, app, "GET", over_https)
+    assert refusals(page) == []
+
+
+@pytest.mark.parametrize("method", ["RSA-SHA1", "HMAC-SHA256"])
+def test_a_signature_method_the_server_does_not_accept_is_said_in_its_words(owner, app, alice_token, method):
+    url, headers, body = sign("GET", "/v2/products", app, token=alice_token, origin="https://testserver")
+    headers = {**headers, "Authorization": headers["Authorization"].replace(
+        'oauth_signature_method="HMAC-SHA1"', f'oauth_signature_method="{method}"')}
+
+    page = owner.post(f"/apps/{app.pk}/", {"method": "GET", "url": url, "authorization": headers["Authorization"]})
+    assert page.status_code == 200
+    problem = html.unescape(re.search(r'id="debug-problem"><p>(.*?)</p>', page.content.decode(), re.S).group(1))
+    refused = send(owner, "GET", (url, headers, body))
+    assert refused.status_code == 400 and refused.json()["additional"] == problem
+    assert method in problem and "use HMAC-SHA1 or PLAINTEXT" in problem
+
+
+def test_several_refusals_are_listed_in_the_servers_order_and_it_answers_the_first(owner, app, alice_token):
+    two_hours_ago = str(int(time.time()) - 7200)
+    signed = sign("GET", "/v2/products", app, token=SimpleNamespace(key="u" * 40, secret="s" * 40),
+                  timestamp=two_hours_ago, origin="https://testserver")
+    _, page = debugger(owner, app, "GET", signed)
+    assert [line.split("”")[0] for line in refusals(page)] == [f"“{STALE}", f"“{INVALID}"]
+    assert send(owner, "GET", signed).json()["additional"] == STALE
+
+
+@pytest.mark.parametrize(("url", "authorization", "body"), [
+    ("https://testserver/v2/products", 'OAuth oauth_consumer_key="%zz"', ""),
+    ("https://testserver/v2/products", 'OAuth oauth_consumer_key="abc', ""),
+    ("https://testserver/v2/products", "OAuth " + ", ".join(f'oauth_{n}="1"' for n in (
+        "consumer_key", "token", "signature_method", "signature", "timestamp", "nonce")), ""),
+    ("https://testserver/v2/products?oauth_token=%00&oauth_nonce=%FF", "", ""),
+    ("https://testserver/v2/products", "", "oauth_consumer_key=%E0%A4%A&oauth_token=x"),
+    ("https://testserver/%zz/../v2?oauth_consumer_key=k", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==", "a=%"),
+    ("https://testserver/oauth/access_token", "OAuth realm=\"x\"", "oauth_signature_method=PLAINTEXT"),
+])
+def test_every_input_answers_with_a_page(owner, app, settings, url, authorization, body):
+    settings.DEBUG = False
+    owner.raise_request_exception = False
+    page = owner.post(f"/apps/{app.pk}/", {"method": "POST", "url": url, "authorization": authorization,
+                                           "body": body})
+    assert page.status_code == 200
+
+
+@pytest.mark.parametrize("token_key", ["t" * 40, "\x00" * 20, "ok-" + "é" * 30, "x" * 300])
+def test_any_oauth_token_answers_with_a_page(owner, app, settings, token_key):
+    settings.DEBUG = False
+    owner.raise_request_exception = False
+    signed = sign("GET", "/v2/products", app, token=SimpleNamespace(key=token_key, secret="s"),
+                  origin="https://testserver")
+    url, headers, _ = signed
+    page = owner.post(f"/apps/{app.pk}/", {"method": "GET", "url": url, "authorization": headers["Authorization"]})
+    assert page.status_code == 200

@@ -12,9 +12,10 @@ from django.db import connection
 from requests_oauthlib import OAuth1
 
 from access.models import Nonce
+from access.refusals import SharedStateUnavailable
 from access.store.nonces import nonces_prune
 from consumers.oauth1.models import AccessToken
-from consumers.oauth1.nonces import REPLAYED, STALE, nonce_use
+from consumers.oauth1.nonces import REPLAYED, STALE, nonce_use, replay_refusal
 from tests.factories import make_request_token
 from tests.oauth1.signing import signed_send
 from tests.servers import gunicorn_server
@@ -149,3 +150,22 @@ def test_unknown_clients_cannot_grow_the_nonce_store(client, app, alice_token):
     for _ in range(5):
         assert signed_send(client, "GET", "/v2/products", app, token=alice_token).status_code == 401
     assert stored_nonces() == 1
+
+
+# --- A look without a claim (the signature debugger's) -----------------------------------------------
+
+
+def test_a_look_at_a_nonce_claims_nothing_on_either_store(db, store):
+    now = str(int(time.time()))
+    looked = {"consumer_key": "k" * 32, "token": "t" * 40, "timestamp": now, "nonce": "looked-at"}
+    assert replay_refusal(**looked) is None
+    assert replay_refusal(**looked) is None  # looking twice is still no claim
+    assert use(nonce="looked-at", token="t" * 40, timestamp=now) is None  # the claim finds it fresh
+    assert replay_refusal(**looked).additional == REPLAYED  # and the look now sees it
+    assert replay_refusal(**{**looked, "nonce": "another"}) is None
+
+
+def test_a_look_at_an_unreachable_store_is_refused_as_a_claim_is(db, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    with pytest.raises(SharedStateUnavailable):
+        replay_refusal(consumer_key="k" * 32, token="", timestamp=str(int(time.time())), nonce="n")

@@ -6,7 +6,7 @@ import json
 import pytest
 from requests_oauthlib import OAuth1Session
 
-from accounts.services import account_charge, account_suspend
+from accounts.services import account_charge, account_suspend, api_password_create
 from tests import factories
 from tests.pages.conftest import axe_violations, sign_in
 
@@ -42,6 +42,7 @@ def test_every_page_passes_axe(new_page, live_server, width):
     app.description = "Prints your product photos."
     app.website = "https://photos.example"
     app.save()
+    api_password_create(user=developer, name="Nightly backup", ip="198.51.100.23")  # the security log has a row
     factories.make_user("erin", password=PASSWORD)
     locked = factories.make_user("lockie", password=PASSWORD)
     account_charge(user=locked, amount="49.90", description="November usage")
@@ -60,7 +61,7 @@ def test_every_page_passes_axe(new_page, live_server, width):
     sign_in(page, "devon", PASSWORD)
     for path in ["/", "/apps/", "/apps/new", f"/apps/{app.pk}/", f"/apps/{app.pk}/edit",
                  f"/apps/{app.pk}/revoke", f"/apps/{app.pk}/rotate-secret", f"/apps/{app.pk}/secret",
-                 "/account/password", "/account/apps", "/billing", "/docs/authentication"]:
+                 "/account/password", "/account/apps", "/account/security", "/billing", "/docs/authentication"]:
         axe.visit(page, path)
     page.goto("/apps/new")
     page.get_by_label("Callback URL").fill("ftp://photos.example/cb")

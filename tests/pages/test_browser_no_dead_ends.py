@@ -93,6 +93,8 @@ def test_on_a_phone_the_debugger_opens_at_its_verdict(new_page, devon, tmp_path)
     box = verdict.bounding_box()
     assert 0 <= box["y"] < WIDTHS["phone"][1] / 3, box  # at the top of the screen, not three screens down
     assert "The signatures differ." in page.locator("#verdict + .notice").inner_text()
+    assert "more than 10 minutes away" in page.locator("#debug-server-refusals").inner_text()  # signed in 2023
+    assert_accessible(page, "the debugger's verdict with what the server would refuse")
     page.screenshot(path=tmp_path / "debugger-verdict-390.png")  # what the phone shows: the viewport
     print(f"screenshot: {tmp_path / 'debugger-verdict-390.png'}")
 
