@@ -23,6 +23,8 @@ class Bar:
     segments: list
     label: str  # what a pointer over the bar reads: the day and its counts
     tick: str  # the day under the bar, every seventh one and the last; else ""
+    tick_x: int  # where the day is written: under the bar's middle, the last one ending at its right
+    tick_anchor: str  # SVG's text-anchor for it
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,9 @@ def usage_chart(days):
                 segments.append(Segment(css_class=css_class, y=top, height=height))
         words = ", ".join(f"{counts[kind]} {name}" for kind, _, name in KINDS)
         last = position == len(days) - 1
-        bars.append(Bar(x=position * BAR_STEP + (BAR_STEP - BAR_WIDTH) // 2, segments=segments,
-                        label=f"{day.date:%Y-%m-%d}: {words}",
-                        tick=f"{day.date:%m-%d}" if last or (len(days) - 1 - position) % 7 == 0 else ""))
+        x = position * BAR_STEP + (BAR_STEP - BAR_WIDTH) // 2
+        bars.append(Bar(x=x, segments=segments, label=f"{day.date:%Y-%m-%d}: {words}",
+                        tick=f"{day.date:%m-%d}" if last or (len(days) - 1 - position) % 7 == 0 else "",
+                        tick_x=x + BAR_WIDTH if last else x + BAR_WIDTH // 2, tick_anchor="end" if last else "middle"))
     return Chart(width=len(days) * BAR_STEP, height=bottom + AXIS_HEIGHT, plot_bottom=bottom, peak=peak,
                  bars=bars)
