@@ -91,5 +91,5 @@ def consumer_usage(consumer, *, now=None):
     recent = [RecentRefusal(at=datetime.fromtimestamp(entry["at"], UTC), method=entry.get("method", ""),
                             path=entry.get("path", ""), scheme=entry.get("scheme", ""),
                             reason=entry.get("reason", ""), address=entry.get("address", ""))
-              for entry in stored.recent]
+              for entry in stored.recent if entry.get("reason")]
     return UsageReport(days=days, reasons=reasons, recent=recent, readable=stored.readable)

@@ -18,6 +18,7 @@ from access.store.usage import (
     usage_read,
 )
 from tests.redis_commands import commands_sent_to_redis, store_client, store_key
+from tests.servers import free_port
 
 KEY = "a-client-key-of-usage-tests"
 ENTRY = {"method": "GET", "path": "/v2/products", "scheme": "basic", "address": "192.0.2.7"}
@@ -77,7 +78,7 @@ def test_every_name_is_on_the_client_keys_hash_tag():
 
 
 def test_a_redis_that_cannot_be_reached_skips_the_note_and_says_so(settings, db):
-    settings.REDIS_URL = "redis://127.0.0.1:18299/0"  # nothing listens there
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     settings.SHARED_CACHE_TIMEOUT_SECONDS = 0.05
     refusal_note(KEY, reason="invalid_credentials", counted=False, entry=ENTRY)  # no error
     assert usage_read(KEY, days=1).readable is False

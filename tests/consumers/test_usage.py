@@ -16,6 +16,7 @@ from access.store.usage import refusal_note
 from tests.factories import basic_header, make_bearer_token, make_consumer, make_user
 from tests.oauth1.signing import signed_send
 from tests.redis_commands import store_client, stored_keys
+from tests.servers import free_port
 
 SECRET_QUERY = "query-value-never-kept"
 
@@ -183,7 +184,7 @@ def test_nothing_of_one_developers_traffic_shows_on_anothers_page(client, aladdi
 
 def test_a_store_that_cannot_be_reached_leaves_the_answer_as_it_was(client, aladdin, aladdin_key, password,
                                                                    settings):
-    settings.REDIS_URL = "redis://127.0.0.1:18299/0"  # nothing listens there
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     settings.SHARED_CACHE_TIMEOUT_SECONDS = 0.05
     assert basic(client, aladdin_key.client_key, "wrong password").status_code == 401
     page = usage_page(client, aladdin, aladdin_key)
