@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from access.store.usage import COUNTED, refusal_note, usage_read
-from consumers.selectors import consumer_get_by_key
+from consumers.selectors import consumer_key_exists
 
 DAYS_SHOWN = 30
 RATE_LIMITED = "rate_limited"  # the reason code of a 429 past a rate limit (`apiv2.exceptions`)
@@ -23,7 +23,7 @@ def consumer_refusal_record(*, client_key, known=False, reason, counted, method,
     that exists, so a made-up key leaves nothing in the store: `known` when the caller holds the client
     already (an authenticated request), else it is looked up (its snapshot, or one query). `counted`:
     the throttle had counted the request, so it is taken off the day's served ones."""
-    if not known and consumer_get_by_key(client_key) is None:
+    if not known and not consumer_key_exists(client_key):
         return
     refusal_note(client_key, reason=reason, counted=counted, entry={
         "method": method[:METHOD_KEPT], "path": path[:PATH_KEPT], "scheme": scheme, "address": address})
