@@ -1,5 +1,7 @@
 """Counts every answer in the metrics (`access.metrics`): by route group, scheme, outcome and reason code,
-its latency by route group, and the access tokens the token endpoints hand out by grant type.
+its latency by route group, and the access tokens the token endpoints hand out by grant type. An API
+refusal is also noted on the app its credentials named (`apiv2.refusals_noted`), with the same scheme
+and reason code.
 
 Outermost in MIDDLEWARE, so the time is the whole answer's and every refusal before a view (a Host
 not served, the HTTPS redirect) is counted too; `/metrics` itself is answered here for those allowed
@@ -10,6 +12,7 @@ import time
 from access.metrics import API, FAILED, PAGES, REFUSED, REQUEST_SECONDS, REQUESTS, SERVED, TOKEN, TOKENS_ISSUED
 from apiv2.exceptions import API_PREFIX, reason_code
 from apiv2.metrics_view import METRICS_PATH, metrics_allowed, metrics_response
+from apiv2.refusals_noted import refusal_note
 from apiv2.schemes import scheme_of
 from consumers.oauth2.server import GRANT_TYPES
 
@@ -46,8 +49,11 @@ def request_record(request, response, seconds):
         # A 503 is a refusal with a reason (a backing service down); any other 5xx is our failure.
         outcome, reason = FAILED if status >= 500 and status != 503 else REFUSED, reason_code(response)
     label = STATUS_LABELS.get(status) or STATUS_LABELS.setdefault(status, str(status))
-    REQUESTS.labels(group, _scheme(request, group, path), outcome, reason, label).inc()
+    scheme = _scheme(request, group, path)
+    REQUESTS.labels(group, scheme, outcome, reason, label).inc()
     REQUEST_SECONDS.labels(group).observe(seconds)
+    if group == API and outcome == REFUSED:
+        refusal_note(request, response, scheme=scheme, reason=reason)
     if group == TOKEN and status == 200:
         _count_issued(request, path)
 

@@ -6,6 +6,11 @@ the request's counters in one round trip and judges by the counts it gets back. 
 it read is what the `X-RateLimit-*` headers say. An account is counted by its name
 (`access.credentials.account_tag`), a client key by its own (`client_tag`): each counter sits in its
 owner's hash slot.
+
+On the API's views the same round trip also counts the request in its app's usage of the day
+(`access.store.usage.usage_counter`, in the client key's slot), before the request is judged: the
+app's page takes the refusals the throttle had counted (`counted_by_throttle`: a 429 past a limit, a
+view's 404...) from it to tell how many were served. No round trip is added for it.
 """
 import math
 import time
@@ -17,6 +22,7 @@ from rest_framework.throttling import BaseThrottle
 from access.credentials import account_tag, client_tag
 from access.metrics import RATE_LIMIT_REFUSALS
 from access.store.counters import counters_add
+from access.store.usage import usage_counter
 from access.windows import rate_parts
 
 SCOPES = ("client_key", "account")
@@ -30,18 +36,22 @@ class ApiRateThrottle(BaseThrottle):
         self.wait_seconds = None
 
     def allow_request(self, request, view):
-        return self.count(request, _identities(request.auth, getattr(request, "user", None)))
+        consumer = getattr(request.auth, "consumer", None)
+        return self.count(request, _identities(request.auth, getattr(request, "user", None)),
+                          usage_of=consumer.client_id if consumer is not None else None)
 
-    def count(self, request, identities):
-        """Count one request for each identity (scope -> its hash tag, or None); False past any limit."""
+    def count(self, request, identities, usage_of=None):
+        """Count one request for each identity (scope -> its hash tag, or None); False past any limit.
+        `usage_of`: the client key whose usage of the day counts it too, in the same round trip."""
         now = time.time()
         limits = list(_limits_for(identities))
         if not limits:
             return True
-        counts = counters_add((f"throttle:{scope}:{{{tag}}}:{int(now // period)}", period)
-                              for scope, tag, _, period in limits)
+        usage = [usage_counter(usage_of, now)] if usage_of else []
+        counts = counters_add([(f"throttle:{scope}:{{{tag}}}:{int(now // period)}", period)
+                               for scope, tag, _, period in limits] + usage)
         tightest, exceeded_resets = None, []
-        for (scope, _, allowed, period), count in zip(limits, counts, strict=True):
+        for (scope, _, allowed, period), count in zip(limits, counts[:len(limits)], strict=True):
             reset = (int(now // period) + 1) * period
             remaining = max(0, allowed - count)
             if tightest is None or remaining < tightest[1]:
@@ -82,6 +92,12 @@ def _limits_for(identities):
         if rate and identities.get(scope) is not None:
             allowed, period = rate_parts(rate)
             yield scope, identities[scope], allowed, period
+
+
+def counted_by_throttle(response):
+    """Did the throttle count the request this answers? Its headers are on every answer it counted,
+    and on no other."""
+    return "X-RateLimit-Limit" in response
 
 
 def rate_limit_headers(request):

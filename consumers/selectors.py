@@ -25,6 +25,16 @@ def consumer_get_by_key(client_key, found=None):
     return consumer_load(client_key) if data is None else consumer_from_snapshot(data)
 
 
+def consumer_key_exists(client_key):
+    """Is there a client with this key, revoked or not? From its snapshot when one is remembered, else
+    one query that remembers nothing: a refusal's note (`consumers.usage`) leaves only the note."""
+    if not client_key:
+        return False
+    if remembered((CONSUMER, client_key))[0] is not None:
+        return True
+    return storable(client_key) and Consumer.objects.filter(client_id=client_key).exists()
+
+
 def consumer_load(client_key):
     """From the database, remembering a client found (see `lookup_cache.UNKNOWN`)."""
     consumer = consumer_queryset().filter(client_id=client_key).first() if storable(client_key) else None

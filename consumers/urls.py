@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.ConsumerListView.as_view(), name="consumer-list"),
     path("new", views.ConsumerRegisterView.as_view(), name="consumer-register"),
     path("<int:pk>/", views.ConsumerDetailView.as_view(), name="consumer-detail"),
+    path("<int:pk>/usage", views.ConsumerUsageView.as_view(), name="consumer-usage"),
     path("<int:pk>/secret", views.ConsumerSecretView.as_view(), name="consumer-secret"),
     path("<int:pk>/edit", views.ConsumerEditView.as_view(), name="consumer-edit"),
     path("<int:pk>/rotate-secret", views.ConsumerRotateSecretView.as_view(), name="consumer-rotate-secret"),

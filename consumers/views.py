@@ -32,6 +32,8 @@ from consumers.services import (
     consumer_signature_debug_set,
     consumer_update,
 )
+from consumers.usage import consumer_usage
+from consumers.usage_chart import usage_chart
 
 
 @method_decorator(never_cache, name="dispatch")  # every page of an app shows its client key: no-store
@@ -106,7 +108,9 @@ class ConsumerDetailView(OwnConsumersMixin, DetailView):
     template_name = "consumers/detail.html"
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("debug_form", SignatureDebugForm())
+        # A refusal on the usage page opens the debugger with its method and URL filled in (`?method=&url=`).
+        kwargs.setdefault("debug_form", SignatureDebugForm(initial={
+            name: self.request.GET[name] for name in ("method", "url") if name in self.request.GET}))
         return super().get_context_data(grant_types=consumer_grant_types(self.object),
                                         authorizations=consumer_authorizations(self.object),
                                         security_log=client_security_log(self.object),
@@ -121,6 +125,19 @@ class ConsumerDetailView(OwnConsumersMixin, DetailView):
         response = self.render_to_response(self.get_context_data(debug_form=form, steps=steps))
         add_never_cache_headers(response)
         return response
+
+
+class ConsumerUsageView(OwnConsumersMixin, DetailView):
+    """The app's requests of the last 30 days by outcome, as a chart and a table, and its last refusals
+    (`consumers.usage`). Reads only: safe to reload."""
+
+    template_name = "consumers/usage.html"
+
+    def get_context_data(self, **kwargs):
+        usage = consumer_usage(self.object)
+        # A refusal's URL for the debugger: this site's origin and the path (its query was never kept).
+        origin = self.request.build_absolute_uri("/").rstrip("/")
+        return super().get_context_data(usage=usage, chart=usage_chart(usage.days), origin=origin, **kwargs)
 
 
 class ConsumerSignatureDebugSwitchView(UsableOwnConsumersMixin, SingleObjectMixin, View):

@@ -42,15 +42,27 @@ CATALOGUE = [
 ]
 
 
+# Refusal codes the guide explains outside the catalogue's entries ("Other refusals"), each at an anchor.
+OTHER_REFUSALS = ("insufficient_scope", "rate_limited")
+
+
+def catalogue_anchor(code):
+    """The guide's anchor for a reason code (`error-<code>`), or the catalogue's own (`errors`) for a
+    code it has no entry for (a view's `not_found`, say): where an app's usage page links a reason."""
+    known = {refusal_class.code for _, refusal_class, _ in CATALOGUE} | set(OTHER_REFUSALS)
+    return f"error-{code}" if code in known else "errors"
+
+
 def error_catalogue(request):
-    """(title, status, JSON body, explanation, variants) for each refusal, with this deployment's
+    """(title, status, JSON body, explanation, variants, anchor) for each refusal, with this deployment's
     references; `variants` are (when, additional) for a refusal whose `additional` differs by case."""
     entries = []
     for title, refusal_class, text in CATALOGUE:
         error = ApiError(refusal_class())
         body = error_body(error.status_code, error.message, error.additional, error.reference_url(request))
         variants = bad_credentials_texts() if refusal_class is refusals.InvalidCredentials else []
-        entries.append((title, error.status_code, json.dumps(body, indent=2, ensure_ascii=False), text, variants))
+        entries.append((title, error.status_code, json.dumps(body, indent=2, ensure_ascii=False), text, variants,
+                        catalogue_anchor(refusal_class.code)))
     return entries
 
 

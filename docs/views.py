@@ -3,7 +3,7 @@ the service status for people."""
 import base64
 
 from django.conf import settings
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
@@ -16,7 +16,7 @@ from apiv2.views import StatusView
 from consumers.oauth1.validator import OAuth1Validator
 from consumers.selectors import consumers_usable_of
 from docs import client_libraries
-from docs.errors import error_catalogue, token_endpoint_errors
+from docs.errors import catalogue_anchor, error_catalogue, token_endpoint_errors
 from docs.oauth2_examples import oauth2_context
 from docs.walkthrough import signed_example, transport_examples
 
@@ -113,3 +113,9 @@ def service_status(request):
     checks = {name: answer.data[name] for name in ("database", "cache")}
     return render(request, "docs/status.html", {"ok": answer.status_code == 200, "checks": checks},
                   status=answer.status_code)
+
+
+def error_entry(request, code):
+    """A reason code's entry in the guide's error catalogue (what an app's usage page links each reason
+    to): a redirect to its anchor, or to the catalogue when it has no entry of its own."""
+    return redirect(f"{reverse('docs-authentication')}#{catalogue_anchor(code)}")

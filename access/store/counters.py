@@ -101,7 +101,7 @@ def counters_claim(limits, period, note=None):
                                               "claim") else ""
         except connection.Unreachable:
             STORE_FALLBACKS.labels("claim").inc()
-    with _database_counters_locked(names + ([note_name] if note_name else [])) as cache:
+    with database_counters_locked(names + ([note_name] if note_name else [])) as cache:
         counts = cache.get_many(names)
         if any(int(counts.get(name) or 0) >= limit for name, limit in limits.items()):
             return ""
@@ -151,7 +151,7 @@ def counters_release(names, period, claimed):
             connection.call(lambda used: [_release_in_redis(used, group) for group in _by_tag(names)],
                             "release")
         return
-    with _database_counters_locked(names) as cache:
+    with database_counters_locked(names) as cache:
         counts = cache.get_many(names)
         cache.set_many({name: count - 1 for name, count in counts.items() if int(count) > 0}, period)
 
@@ -200,7 +200,7 @@ def _database_increment(name, period):
 
 
 @contextlib.contextmanager
-def _database_counters_locked(names):
+def database_counters_locked(names):
     """The database cache, with no other worker reading-then-writing these names until the block ends:
     SQLite's transactions take the write lock at BEGIN (IMMEDIATE, see settings), PostgreSQL takes an
     advisory lock per name (in one order, so two callers cannot wait on each other)."""

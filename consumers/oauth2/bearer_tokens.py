@@ -149,3 +149,10 @@ def _load(digest):
     if not hmac.compare_digest(access_token.token_checksum, digest) or token.expired():
         return None, None
     return consumer, token
+
+
+def bearer_token_client_key(token):
+    """The client key of a token we issued, expired or not, else "": whose app a refused Bearer
+    request was for (`apiv2.refusals_noted`). One query, by the token's digest."""
+    return (get_access_token_model().objects.filter(token_checksum=key_digest(token))
+            .values_list("application__client_id", flat=True).first()) or ""

@@ -4,8 +4,14 @@ import time
 import pytest
 import requests
 
+from access.credentials import client_tag
+from access.store.counters import from_database
 from access.store.reads import fetch
-from tests.factories import basic_header, make_consumer
+from access.store.usage import usage_counter, usage_read
+from tests.factories import basic_header, make_bearer_token, make_consumer
+from tests.oauth1.signing import signed_send
+from tests.oauth2.helpers import client_auth as oauth2_client_auth
+from tests.redis_commands import commands_sent_to_redis, store_client, store_key
 from tests.servers import gunicorn_server
 
 
@@ -101,3 +107,56 @@ def test_a_new_second_starts_a_new_per_second_window(api, rates, frozen_clock):
     assert api.get("/v2").status_code == 429
     frozen_clock(0.5)
     assert api.get("/v2").status_code == 200
+
+
+# --- The app's usage of the day, in the throttle's round trip (`access.store.usage`) -------------------
+
+
+def served_round_trips(send, warm_up=3):
+    """The commands of each round trip of a warm served request (after `warm_up` requests)."""
+    for _ in range(warm_up):
+        assert send().status_code == 200
+    with commands_sent_to_redis() as sent:
+        assert send().status_code == 200
+    return sent
+
+
+@pytest.mark.parametrize("scheme, before", [("basic", 2), ("oauth1", 2), ("oauth2", 2)])
+def test_a_served_request_makes_as_many_round_trips_as_before_and_is_counted(
+        scheme, before, client, aladdin, aladdin_key, password, app, alice, alice_token, rates, settings):
+    """Counting the app's usage adds no round trip: every scheme makes two (the read, the count; Bearer's
+    read holds the token's snapshot and its client's), as before usage was counted; the day's counter
+    is in the count's pipeline, with the throttle's, on the client key's hash tag."""
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set: no Redis round trips to count")
+    rates(client_key="100/hour", account="100/hour")
+    bearer = make_bearer_token(app, alice)
+    send, consumer = {
+        "basic": (lambda: client.get("/v2/products", HTTP_AUTHORIZATION=basic_header("Aladdin", password),
+                                     HTTP_X_CLIENT_KEY=aladdin_key.client_key), aladdin_key),
+        "oauth1": (lambda: signed_send(client, "GET", "/v2/products", app, token=alice_token), app),
+        "oauth2": (lambda: client.get("/v2/products", HTTP_AUTHORIZATION=f"Bearer {bearer.value}"), app),
+    }[scheme]
+    sent = served_round_trips(send)
+    assert len(sent) == before, sent
+    name, period = usage_counter(consumer.client_key, time.time())
+    assert name.startswith(f"usage:{{{client_tag(consumer.client_key)}}}:")
+    assert int(store_client().get(store_key(name))) == 4
+    assert 0 < store_client().ttl(store_key(name)) <= period == 31 * 86400
+
+
+def test_a_served_request_is_counted_in_the_database_without_redis(api, aladdin_key, rates, settings):
+    settings.REDIS_URL = ""
+    rates(client_key="100/hour", account="100/hour")
+    for _ in range(3):
+        assert api.get("/v2").status_code == 200
+    name, _ = usage_counter(aladdin_key.client_key, time.time())
+    assert from_database([name]) == {name: 3}
+
+
+def test_the_token_endpoints_count_no_usage(client, app, rates, settings):
+    """Usage is the API's (`/v2`): the token endpoints count against the key's budget only."""
+    rates(client_key="100/hour", account="100/hour")
+    answer = client.post("/oauth2/token", {"grant_type": "client_credentials"}, **oauth2_client_auth(app))
+    assert answer.status_code == 200 and "X-RateLimit-Remaining" in answer
+    assert usage_read(app.client_key, days=1).days[0].counted == 0

@@ -394,14 +394,26 @@ def test_unknown_keys_take_the_same_path_as_known_ones(client, app, alice_token,
 
     Counted on the database path; with Redis an unknown key is not remembered (that would be one
     entry per made-up key, `consumers.lookup_cache`): it costs a query where a known one is cached.
+    Counted in the scheme, which decides the answer: once it is decided, a refusal is noted on the app
+    its key names (`apiv2.refusals_noted`), a write only for a client that exists (so strangers cannot
+    fill the store). Which client keys exist is told anyway, by HTTP Basic's check order, to anyone
+    with an account (`Invalid client key` or `Client key does not belong to the authenticated account`).
     """
     settings.REDIS_URL = ""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from apiv2.errors import ApiError
+    from apiv2.schemes.oauth1 import OAuth1Authentication
 
     def queries(**kwargs):
-        with CaptureQueriesContext(connection) as captured:
-            assert signed_send(client, "GET", "/v2/products", app, **kwargs).status_code == 401
+        _, headers, _ = sign("GET", "/v2/products", app, **kwargs)
+        request = Request(APIRequestFactory().get("/v2/products", HTTP_AUTHORIZATION=headers["Authorization"]))
+        with CaptureQueriesContext(connection) as captured, pytest.raises(ApiError) as refused:
+            OAuth1Authentication().authenticate(request)
+        assert refused.value.status_code == 401
         return len(captured)
 
     wrong_secret = queries(token=alice_token, consumer_secret="x" * 43)

@@ -59,7 +59,7 @@ def test_every_page_passes_axe(new_page, live_server, width):
     axe.check(page, "/signup with errors")
 
     sign_in(page, "devon", PASSWORD)
-    for path in ["/", "/apps/", "/apps/new", f"/apps/{app.pk}/", f"/apps/{app.pk}/edit",
+    for path in ["/", "/apps/", "/apps/new", f"/apps/{app.pk}/", f"/apps/{app.pk}/usage", f"/apps/{app.pk}/edit",
                  f"/apps/{app.pk}/revoke", f"/apps/{app.pk}/rotate-secret", f"/apps/{app.pk}/secret",
                  "/account/password", "/account/apps", "/account/security", "/billing", "/docs/authentication"]:
         axe.visit(page, path)

@@ -331,3 +331,15 @@ def test_openapi_describes_bearer_tokens_and_where_to_get_them(client):
     assert oauth2["flows"]["authorizationCode"]["tokenUrl"] == "/oauth2/token"
     assert set(oauth2["flows"]["clientCredentials"]["scopes"]) == {"account:read", "products:read", "products:write"}
     assert {"oauth2": []} in schema["paths"]["/v2/products"]["get"]["security"]
+
+
+@pytest.mark.parametrize("code, anchor", [
+    ("invalid_credentials", "error-invalid_credentials"), ("account_locked", "error-account_locked"),
+    ("insufficient_scope", "error-insufficient_scope"), ("rate_limited", "error-rate_limited"),
+    ("not_found", "errors"), ("anything-else", "errors"),
+])
+def test_each_reason_code_leads_to_its_entry_in_the_catalogue(client, code, anchor):
+    """What an app's usage page links each refusal reason to: the entry's anchor, which the guide has."""
+    response = client.get(f"/docs/errors/{code}")
+    assert response.status_code == 302 and response["Location"] == f"/docs/authentication#{anchor}"
+    assert f'id="{anchor}"' in guide(client)
