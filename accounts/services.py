@@ -8,6 +8,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
 from django.views.decorators.debug import sensitive_variables
 
+from access.last_use import record_last_use
 from access.store.counters import counters_forget
 from accounts.api_passwords import MOST_PER_ACCOUNT, api_password_generate, api_password_lookup
 from accounts.failed_logins import failed_login_names_of, failed_logins_of
@@ -17,7 +18,6 @@ from accounts.policy import account_state
 from accounts.selectors import account_balance_due
 from audit.models import AuditEvent
 from audit.services import audit_record
-from consumers.services import record_last_use
 
 SUSPEND_REASONS = {"billing": AccountState.LOCKED, "terms": AccountState.DISABLED}
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from access.refusals import AppNotApproved
 from consumers.gate import client_refusal, user_refusal
-from consumers.scopes import SCOPES
+from consumers.scopes import scopes_in_words
 from consumers.selectors import consumers_of
 
 NOT_VALID = "This authorization request is not valid"
@@ -42,7 +42,7 @@ def consent_context(request, *, client, scopes, destination, form_action, hidden
     return {
         "consumer": client,
         "developer": client.user,
-        "scopes": [(name, SCOPES.get(name, "")) for name in scopes],
+        "scopes": scopes_in_words(scopes),
         "destination": destination,
         "quiet_header": quiet_header(request),
         "form_action": form_action,

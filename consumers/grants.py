@@ -12,7 +12,7 @@ from consumers.oauth1.models import AccessToken as OAuth1AccessToken
 from consumers.oauth1.selectors import authorized_apps_of
 from consumers.oauth1.services import access_tokens_revoke_for_app, request_tokens_end_for_app
 from consumers.oauth2.services import oauth2_tokens_revoke_for_app
-from consumers.scopes import SCOPES
+from consumers.scopes import scopes_in_words
 
 OAUTH1 = "OAuth 1.0a"
 OAUTH2 = "OAuth 2.0"
@@ -30,7 +30,7 @@ class AuthorizedApp:
         self.token = oauth1_tokens[0] if oauth1_tokens else None
         scopes = [token.scope_list for token in oauth1_tokens] + [scopes for _, _, scopes in oauth2_tokens]
         self.scope_list = sorted({scope for token_scopes in scopes for scope in token_scopes})
-        self.scopes = [(name, SCOPES.get(name, "")) for name in self.scope_list]
+        self.scopes = scopes_in_words(self.scope_list)
         self.authorized = min([token.created for token in oauth1_tokens] + [created for _, created, _ in oauth2_tokens])
         used = [token.last_used for token in oauth1_tokens if token.last_used]
         used += [created for _, created, _ in oauth2_tokens]

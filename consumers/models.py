@@ -161,6 +161,10 @@ class Consumer(SealedSecretsMixin, AbstractApplication):
             return (self.client_secret, self.previous_client_secret)
         return (self.client_secret,)
 
+    def previous_secret_in_force(self, now=None):
+        """Is a rotation's overlap still running (the previous secret still accepted)?"""
+        return len(self.secrets_in_force(now)) > 1
+
 
 # OAuth 1.0a tokens and nonces live in their own package but belong to this app.
 from consumers.oauth1.models import AccessToken, RequestToken  # noqa: E402,F401

@@ -8,6 +8,11 @@ SCOPES = {
 ALL_SCOPES = tuple(SCOPES)
 
 
+def scopes_in_words(names):
+    """((name, words), ...) for scope names, as the consent page says them."""
+    return tuple((name, SCOPES.get(name, "")) for name in names)
+
+
 def parse_scopes(text):
     """Space-separated scope text to a sorted tuple; unknown names raise ValueError."""
     names = sorted(set((text or "").split()))

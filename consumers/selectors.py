@@ -12,7 +12,7 @@ from consumers.lookup_cache import CONSUMER, remember, remembered, remembered_in
 from consumers.models import Consumer, ReviewStatus
 from consumers.oauth1.models import AccessToken as OAuth1AccessToken
 from consumers.oauth2.selectors import client_live_tokens
-from consumers.scopes import SCOPES
+from consumers.scopes import scopes_in_words
 
 
 def consumer_get_by_key(client_key, found=None):
@@ -130,8 +130,3 @@ def consumer_authorizations(consumer):
                          refresh_tokens=groups[(protocol, grant_type, scopes, "refresh")])
               for protocol, grant_type, scopes in keys]
     return ClientAuthorizations(users=len(users), tokens=tokens)
-
-
-def scopes_in_words(names):
-    """((name, words), ...) for scope names, as the consent page says them."""
-    return tuple((name, SCOPES.get(name, "")) for name in names)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from access.last_use import LAST_USED_RESOLUTION, marked_lately, record_last_use, remember_mark
 from audit.models import AuditEvent
 from audit.services import audit_record
 from consumers.lookup_cache import ACCESS_TOKEN, forget
@@ -14,12 +15,6 @@ from consumers.models import Consumer, ReviewStatus, generate_client_secret
 from consumers.oauth1.models import AccessToken, RequestToken
 from consumers.oauth2.services import oauth2_grants_end_for_client
 from consumers.scopes import ALL_SCOPES, parse_scopes
-
-LAST_USED_RESOLUTION = timedelta(minutes=1)
-# When this process last wrote each mark: a snapshot's `last_used` is not refreshed by the write, so
-# without this every request served from a snapshot would write again. Bounded; only saves writes.
-_marked_at = {}
-MARKS_REMEMBERED = 10_000
 
 
 @transaction.atomic
@@ -89,7 +84,7 @@ def consumer_previous_secret_expire(*, consumer, actor=None, ip=None):
     save forgets the cached snapshot). True when a secret was still in force and has been ended."""
     stored = Consumer.objects.select_for_update().only("previous_client_secret", "previous_secret_expires_at") \
         .get(pk=consumer.pk)
-    if len(stored.secrets_in_force()) < 2:
+    if not stored.previous_secret_in_force():
         return False  # the overlap has ended already, or there was none
     consumer.previous_client_secret = ""
     consumer.previous_secret_expires_at = None
@@ -153,21 +148,6 @@ def consumer_mark_used(*, consumer):
     record_last_use(consumer, key=consumer.client_id)
 
 
-def record_last_use(instance, *, key):
-    """Record a client's or token's use at most about once a minute per worker, so a warm request
-    does not write. A queryset update: it sends no signal, so no snapshot is forgotten for it."""
-    mark = (type(instance).__name__, key)  # keys, not ids: ids come back after a rollback
-    clock = time.monotonic()
-    if _marked_lately(mark, clock):
-        return
-    now = timezone.now()
-    if instance.last_used and now - instance.last_used < LAST_USED_RESOLUTION:
-        return
-    type(instance).objects.filter(pk=instance.pk).update(last_used=now)
-    instance.last_used = now
-    _remember_mark(mark, clock)
-
-
 # Which secret in force (`Consumer.secrets_in_force`, in its order) verified a request, by column.
 SECRET_LAST_USED = ("client_secret_last_used", "previous_secret_last_used")
 
@@ -184,7 +164,7 @@ def consumer_secret_mark_used(*, consumer, which):
     version = loaded.get("updated")
     mark = ("Consumer", consumer.client_id, field, version)
     clock = time.monotonic()
-    if _marked_lately(mark, clock):
+    if marked_lately(mark, clock):
         return
     now = timezone.now()
     last = loaded.get(field)
@@ -193,18 +173,7 @@ def consumer_secret_mark_used(*, consumer, which):
     rows = Consumer.objects.filter(pk=consumer.pk, **({} if version is None else {"updated": version}))
     rows.update(**{field: now})
     setattr(consumer, field, now)
-    _remember_mark(mark, clock)
-
-
-def _marked_lately(mark, clock):
-    marked = _marked_at.get(mark)
-    return marked is not None and clock - marked < LAST_USED_RESOLUTION.total_seconds()
-
-
-def _remember_mark(mark, clock):
-    if len(_marked_at) >= MARKS_REMEMBERED:
-        _marked_at.clear()
-    _marked_at[mark] = clock
+    remember_mark(mark, clock)
 
 
 @transaction.atomic

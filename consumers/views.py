@@ -210,7 +210,7 @@ class ConsumerPreviousSecretExpireView(UsableOwnConsumersMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        if len(self.object.secrets_in_force()) < 2:
+        if not self.object.previous_secret_in_force():
             messages.info(request, "No previous secret works any more: there is nothing to expire.")
             return redirect("consumer-detail", pk=self.object.pk)
         return self.render_to_response(self.get_context_data(object=self.object))

@@ -347,7 +347,7 @@ def _previous_secret_worth_trying(oauth_request):
     consumer = getattr(oauth_request, "consumer", None)
     log = getattr(oauth_request, "validator_log", {})
     return (consumer is not None and log.get("signature") is False
-            and len(consumer.secrets_in_force()) > 1)
+            and consumer.previous_secret_in_force())
 
 
 def _record_nonce(oauth_request):

@@ -5,12 +5,12 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from access.last_use import record_last_use
 from access.refusals import InvalidCredentials
 from audit.models import AuditEvent
 from audit.services import audit_record
 from consumers.oauth1.models import AccessToken, RequestToken
 from consumers.oauth1.tokens import generate_oob_verifier, generate_token
-from consumers.services import record_last_use
 
 REQUEST_TOKEN_LIFETIME = timedelta(minutes=10)
 PRUNE_PROBABILITY = 0.01
