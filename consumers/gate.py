@@ -36,7 +36,7 @@ def client_refusal(client, user=None, scheme=OAUTH1):
     its owner deactivated (it stops for everyone, as if unknown) or disabled, or awaiting review and
     used for someone other than its owner. `user` None (no user known yet) is not a stranger: the
     owner may be the one who approves the request token."""
-    if client is None or not client.is_active or client.is_rejected:
+    if client is None or not client.key_works:
         return ClientKeyInvalid()
     stranger = user is not None and client.user_id != user.pk
     if scheme == BASIC and stranger:

@@ -112,6 +112,12 @@ class Consumer(SealedSecretsMixin, AbstractApplication):
         return self.review_status == ReviewStatus.REJECTED
 
     @property
+    def key_works(self):
+        """Is the key in service: neither revoked nor rejected in review (as `selectors.consumers_usable_of`)?
+        Whether it works for a given request is the gate's to say (`consumers.gate`)."""
+        return self.is_active and not self.is_rejected
+
+    @property
     def awaiting_review(self):
         return self.review_status == ReviewStatus.PENDING
 
