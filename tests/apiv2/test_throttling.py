@@ -1,4 +1,5 @@
 """Rate limits per client key and per account: 429 in the contract's shape, with headers that say why."""
+import math
 import time
 
 import pytest
@@ -83,8 +84,14 @@ def test_each_request_is_counted_at_once_whatever_is_read_in_between(api, rates,
 
 @pytest.fixture
 def frozen_clock(monkeypatch):
-    """`time.time()` stopped at a whole second (moved on by `advance`): every request of a test in one second."""
-    now = [float(int(time.time()))]
+    """`time.time()` stopped at a whole second (moved on by `advance`): every request of a test in one second.
+
+    Stopped at the start of the next real second, waited for: the database cache dates a counter's
+    expiry with the stopped clock and compares it with the real one, so the test gets the whole second
+    (stopped at the current second, a test begun late in it could see its counter expire)."""
+    real = time.time()
+    time.sleep(math.ceil(real) - real)
+    now = [float(math.ceil(real))]
     monkeypatch.setattr(time, "time", lambda: now[0])
 
     def advance(seconds):
